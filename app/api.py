@@ -1,0 +1,98 @@
+"""Routes of API v1. Thin: validate with pydantic, call the service, return bytes.
+
+Small expressions are computed on the event loop (a thread hop would cost more than the work);
+larger ones go to the thread pool so the server keeps answering while they run.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from app import __version__
+from app.catalog import functions
+from app.config import Settings, get_settings
+from app.engine import Options
+from app.errors import BadValue
+from app.schemas import (
+    ErrorResponse,
+    FunctionsResponse,
+    GraphRequest,
+    GraphResponse,
+    Health,
+)
+from app.service import explain_json
+
+router = APIRouter()
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorResponse, "description": "The expression or its values can't be used."},
+    413: {"model": ErrorResponse, "description": "A documented limit was exceeded."},
+    422: {"model": ErrorResponse, "description": "The request does not have the right shape."},
+}
+RESERVED_QUERY = {"expr", "check", "check_h"}
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _json(body: bytes) -> Response:
+    return Response(body, media_type="application/json")
+
+
+async def _graph(text: str, values: dict[str, Any], options: Options, settings: Settings) -> bytes:
+    if len(text) <= settings.inline_max_chars and len(values) <= 64:
+        return explain_json(text, values, settings, options)
+    return await run_in_threadpool(explain_json, text, values, settings, options)
+
+
+@router.post("/api/v1/graph", response_model=GraphResponse, responses=ERRORS, tags=["graph"])
+async def post_graph(request: GraphRequest, settings: SettingsDep) -> Response:
+    """Build the gate graph of an expression, run forward and backward, and annotate every
+    node (value, grad) and edge (value, upstream, local, downstream = upstream × local)."""
+    o = request.options
+    options = Options(h=o.h, gradient_check=o.gradient_check, rtol=o.rtol, atol=o.atol)
+    return _json(await _graph(request.expression, request.values, options, settings))
+
+
+@router.get("/api/v1/graph", response_model=GraphResponse, responses=ERRORS, tags=["graph"])
+async def get_graph(
+    request: Request,
+    settings: SettingsDep,
+    expr: Annotated[str, Query(description="The expression, e.g. (x+y)*max(y,z).")],
+    check: Annotated[bool, Query(description="Run the numeric gradient check.")] = True,
+    check_h: Annotated[float, Query(gt=0, le=1, description="Step of the check.")] = 1e-4,
+) -> Response:
+    """The same as POST, for links: every other query parameter is a variable's value,
+    e.g. `?expr=(x%2By)*max(y,z)&x=1&y=2&z=0`."""
+    values = {
+        name: _query_number(name, raw)
+        for name, raw in request.query_params.items()
+        if name not in RESERVED_QUERY
+    }
+    options = Options(h=check_h, gradient_check=check)
+    return _json(await _graph(expr, values, options, settings))
+
+
+def _query_number(name: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise BadValue(f"The value of {name} must be a number, not {raw!r}.") from None
+
+
+@router.get("/api/v1/functions", response_model=FunctionsResponse, tags=["reference"])
+async def list_functions() -> Response:
+    """Every operator and function, with its local derivatives in LaTeX and a one-line
+    explanation of how it passes the gradient back."""
+    return _json(_FUNCTIONS_JSON)
+
+
+@router.get("/healthz", response_model=Health, tags=["ops"])
+async def healthz() -> Health:
+    return Health(status="ok", version=__version__)
+
+
+_FUNCTIONS_JSON = orjson.dumps(functions())

@@ -1,0 +1,263 @@
+"""Forward pass, backward pass and numeric gradient check over a parsed `Graph`.
+
+    forward:   for each gate in topological order, value = gate(inputs)
+    backward:  grad(output) = 1; for each gate in reverse order and each of its inputs,
+               downstream = upstream × local, and the input's grad is the sum of its downstreams
+
+Values are float64 and follow IEEE 754: a log of 0 is -inf, not an exception. The first gate
+that turns finite inputs into a non-finite number is reported, for the forward and the backward
+pass separately, so the page can say where things went wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from app.config import Settings
+from app.errors import BadValue, MissingValue, TooLarge
+from app.graph import CONSTANT, INPUT, Graph, Node
+
+_CHECK_EVERY = 2048  # gates between two looks at the clock
+
+
+@dataclass(frozen=True)
+class NonFinite:
+    """Where a pass first produced inf or nan from finite numbers."""
+
+    stage: str  # forward | backward
+    node: int
+    edge: int | None
+    value: float
+    message: str
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    name: str
+    analytic: float
+    numeric: float
+    abs_error: float
+    rel_error: float
+    agrees: bool
+    near_kink: bool
+
+    @property
+    def flagged(self) -> bool:
+        """Disagrees where it should not: away from any kink, with finite numbers."""
+        return not self.agrees and not self.near_kink
+
+
+@dataclass
+class Evaluation:
+    graph: Graph
+    values: list[float]
+    grads: list[float]
+    upstream: list[float]
+    local: list[float]
+    downstream: list[float]
+    kink: list[bool]
+    non_finite: list[NonFinite] = field(default_factory=list)
+    gradient_check: list[GradientCheck] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def output_value(self) -> float:
+        return self.values[self.graph.output]
+
+    def gradients(self) -> dict[str, float]:
+        return {name: self.grads[i] for name, i in self.graph.variables.items()}
+
+
+@dataclass(frozen=True)
+class Options:
+    h: float = 1e-4
+    gradient_check: bool = True
+    rtol: float = 1e-4
+    atol: float = 1e-6
+
+
+class _Clock:
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.perf_counter() + seconds
+        self.seconds = seconds
+
+    def check(self) -> None:
+        if time.perf_counter() > self.deadline:
+            raise TooLarge(
+                f"The computation took longer than {self.seconds:g} s, the limit (max_seconds)."
+            )
+
+
+def input_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
+    """One float per node: the given value for inputs, the constant for constants."""
+    missing = [name for name in graph.variables if name not in values]
+    if missing:
+        first = graph.nodes[graph.variables[missing[0]]]
+        names = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
+        raise MissingValue(f"No value was given for {names}.", first.position)
+    start = [0.0] * len(graph.nodes)
+    for node in graph.nodes:
+        if node.kind == INPUT:
+            start[node.index] = _finite(node, values[node.name])
+        elif node.kind == CONSTANT:
+            start[node.index] = node.constant
+    return start
+
+
+def _finite(node: Node, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise BadValue(f"The value of {node.name} must be a number, not {value!r}.", node.position)
+    number = float(value)
+    if not math.isfinite(number):
+        raise BadValue(f"The value of {node.name} must be finite, not {number}.", node.position)
+    return number
+
+
+def forward(graph: Graph, values: list[float], clock: _Clock | None = None) -> None:
+    nodes = graph.nodes
+    for count, node in enumerate(nodes):
+        gate = node.gate
+        if gate is None:
+            continue
+        values[node.index] = gate.forward(*[values[i] for i in node.inputs])
+        if clock is not None and count % _CHECK_EVERY == 0:
+            clock.check()
+
+
+def backward(graph: Graph, values: list[float], clock: _Clock | None = None) -> Evaluation:
+    n_edges = len(graph.edges)
+    grads = [0.0] * len(graph.nodes)
+    grads[graph.output] = 1.0
+    upstream, local, downstream = [0.0] * n_edges, [0.0] * n_edges, [0.0] * n_edges
+    kink = [False] * n_edges
+    for count, node in enumerate(reversed(graph.nodes)):
+        gate = node.gate
+        if gate is None:
+            continue
+        up = grads[node.index]
+        args = [values[i] for i in node.inputs]
+        locals_ = gate.local(*args)
+        at_kink = gate.kink is not None and gate.kink.at_kink(*args)
+        edge = graph.first_edge[node.index]
+        for source, loc in zip(node.inputs, locals_, strict=True):
+            down = up * loc
+            upstream[edge], local[edge], downstream[edge] = up, loc, down
+            kink[edge] = at_kink
+            grads[source] += down
+            edge += 1
+        if clock is not None and count % _CHECK_EVERY == 0:
+            clock.check()
+    return Evaluation(graph, values, grads, upstream, local, downstream, kink)
+
+
+def evaluate(
+    graph: Graph, values: Mapping[str, float], settings: Settings, options: Options = Options()
+) -> Evaluation:
+    """Run both passes, then the numeric gradient check if it fits the budget."""
+    clock = _Clock(settings.max_seconds)
+    start = input_values(graph, values)
+    forward(graph, start, clock)
+    result = backward(graph, start, clock)
+    result.non_finite = _non_finite(result)
+    if options.gradient_check:
+        result.gradient_check = _checked(result, start, options, settings, clock)
+    return result
+
+
+# -- non-finite numbers --------------------------------------------------------------------------
+
+
+def _non_finite(result: Evaluation) -> list[NonFinite]:
+    found = []
+    forward_origin = _first_non_finite_value(result)
+    if forward_origin is not None:
+        found.append(forward_origin)
+    backward_origin = _first_non_finite_edge(result)
+    if backward_origin is not None:
+        found.append(backward_origin)
+    return found
+
+
+def _first_non_finite_value(result: Evaluation) -> NonFinite | None:
+    values, graph = result.values, result.graph
+    for node in graph.nodes:
+        value = values[node.index]
+        if node.gate is None or math.isfinite(value):
+            continue
+        if all(math.isfinite(values[i]) for i in node.inputs):
+            args = ", ".join(f"{graph.nodes[i].name} = {values[i]:g}" for i in node.inputs)
+            message = (
+                f"The forward pass first leaves the finite numbers at {node.name} = "
+                f"{node.gate.op}(…), which gives {value} from {args}."
+            )
+            return NonFinite("forward", node.index, None, value, message)
+    return None
+
+
+def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:
+    graph = result.graph
+    for node in reversed(graph.nodes):
+        if node.gate is None or not math.isfinite(result.grads[node.index]):
+            continue
+        edge = graph.first_edge[node.index]
+        for k, source in enumerate(node.inputs):
+            loc = result.local[edge + k]
+            if graph.requires_grad[source] and not math.isfinite(result.downstream[edge + k]):
+                name = graph.nodes[source].name
+                message = (
+                    f"The backward pass first leaves the finite numbers at {node.name} = "
+                    f"{node.gate.op}(…): its local gradient with respect to {name} is {loc}."
+                )
+                return NonFinite("backward", node.index, edge + k, loc, message)
+    return None
+
+
+# -- numeric gradient check -----------------------------------------------------------------------
+
+
+def _checked(
+    result: Evaluation, start: list[float], options: Options, settings: Settings, clock: _Clock
+) -> list[GradientCheck] | None:
+    graph = result.graph
+    cost = 2 * len(graph.variables) * len(graph.nodes)
+    if cost > settings.gradient_check_budget:
+        result.warnings.append(
+            f"The numeric gradient check was skipped: it would evaluate {cost:,} gates, more "
+            f"than the budget of {settings.gradient_check_budget:,} (gradient_check_budget)."
+        )
+        return None
+    return [_check_one(result, start, name, options, clock) for name in graph.variables]
+
+
+def _check_one(
+    result: Evaluation, start: list[float], name: str, options: Options, clock: _Clock
+) -> GradientCheck:
+    graph = result.graph
+    index = graph.variables[name]
+    kinks = [node for node in graph.nodes if node.gate is not None and node.gate.kink is not None]
+    branches = [_branch(node, result.values) for node in kinks]
+    outputs = []
+    near_kink = False
+    for step in (options.h, -options.h):
+        shifted = list(start)
+        shifted[index] += step
+        forward(graph, shifted, clock)
+        outputs.append(shifted[graph.output])
+        near_kink = near_kink or branches != [_branch(node, shifted) for node in kinks]
+    numeric = (outputs[0] - outputs[1]) / (2 * options.h)
+    analytic = result.grads[index]
+    abs_error = abs(analytic - numeric)
+    scale = max(abs(analytic), abs(numeric))
+    rel_error = abs_error / scale if scale > 0 else 0.0
+    agrees = abs_error <= options.atol + options.rtol * scale
+    near_kink = near_kink or any(result.kink)
+    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, near_kink)
+
+
+def _branch(node: Node, values: list[float]) -> object:
+    assert node.gate is not None
+    assert node.gate.kink is not None
+    return node.gate.kink.branch(*[values[i] for i in node.inputs])

@@ -1,0 +1,204 @@
+"""The computational graph: nodes in topological order and one edge per (gate, input) pair.
+
+The parser adds nodes through `GraphBuilder` only after their inputs exist, so the order of
+`Graph.nodes` is already a topological order: the forward pass walks it left to right and the
+backward pass right to left. A variable typed several times is one node with several edges.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from app.errors import TooLarge
+from app.gates import ATOM, GATES_BY_OP
+from app.symbolic import CompiledGate, compile_gate, fill
+
+INPUT, CONSTANT, OP = "input", "constant", "op"
+
+_GREEK = {
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "omicron", "rho", "sigma", "tau", "upsilon", "phi", "chi",
+    "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
+}  # fmt: skip
+_TRAILING_DIGITS = re.compile(r"^([^\d_]+?)(\d+)$")
+
+
+def latex_name(name: str) -> str:
+    """x → x, w0 → w_{0}, x_1 → x_{1}, alpha → \\alpha, x_museums → x_{\\text{museums}}."""
+    head, sep, tail = name.partition("_")
+    if not sep:
+        match = _TRAILING_DIGITS.match(name)
+        if match:
+            head, tail = match[1], match[2]
+    head_tex = rf"\{head}" if head in _GREEK else head if len(head) == 1 else rf"\mathrm{{{head}}}"
+    if not tail:
+        return head_tex
+    tail_tex = tail if tail.isdigit() or len(tail) == 1 else rf"\text{{{tail}}}"
+    return f"{head_tex}_{{{tail_tex}}}"
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    index: int
+    kind: str  # input | constant | op
+    name: str  # the variable, the constant as typed, or the intermediate's given name
+    span: tuple[int, int]  # where it was typed: text[start:end]
+    position: int  # the column to point at: the operator, the function name or the token
+    gate: CompiledGate | None = None
+    inputs: tuple[int, ...] = ()
+    constant: float = 0.0
+    latex: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"n{self.index}"
+
+    @property
+    def op(self) -> str | None:
+        return self.gate.op if self.gate else None
+
+    @property
+    def label(self) -> str:
+        """What is drawn: the gate's symbol, or the input's name."""
+        return self.gate.gate.symbol if self.gate else self.name
+
+    def __repr__(self) -> str:
+        inputs = ", ".join(f"n{i}" for i in self.inputs)
+        what = self.op or self.kind
+        return f"<Node {self.id} {what} {self.name!r}" + (f" ({inputs})>" if inputs else ">")
+
+
+@dataclass(slots=True)
+class Graph:
+    text: str
+    nodes: list[Node]
+    output: int
+    variables: dict[str, int]  # name → node index, in order of first appearance
+    edges: list[tuple[int, int, int]] = field(default_factory=list)  # (source, target, index)
+    first_edge: list[int] = field(default_factory=list)  # per node, its first incoming edge
+    requires_grad: list[bool] = field(default_factory=list)  # depends on some input
+
+    def __repr__(self) -> str:
+        return f"<Graph {self.text!r}: {len(self.nodes)} nodes, {len(self.edges)} edges>"
+
+    @property
+    def ops(self) -> list[Node]:
+        return [node for node in self.nodes if node.gate is not None]
+
+    def definition_latex(self, node: Node) -> str:
+        """`b = \\max(y, z)`: the gate in terms of its inputs' names."""
+        assert node.gate is not None
+        operands = [self.operand_latex(i) for i in node.inputs]
+        return f"{node.latex} = {fill(node.gate.forward_latex, operands)}"
+
+    def operand_latex(self, index: int) -> str:
+        node = self.nodes[index]
+        if node.kind == CONSTANT and node.constant < 0:
+            return rf"\left({node.latex}\right)"
+        return node.latex
+
+
+class GraphBuilder:
+    """Collects nodes while the parser reads, enforcing the node limit as it goes."""
+
+    def __init__(self, text: str, max_nodes: int) -> None:
+        self.text = text
+        self.max_nodes = max_nodes
+        self.nodes: list[Node] = []
+        self.variables: dict[str, int] = {}
+
+    def _add(self, node: Node) -> int:
+        if len(self.nodes) >= self.max_nodes:
+            raise TooLarge(
+                f"The expression needs more than {self.max_nodes:,} nodes, the limit (max_nodes).",
+                node.position,
+            )
+        self.nodes.append(node)
+        return node.index
+
+    def variable(self, name: str, position: int) -> int:
+        if name not in self.variables:
+            span = (position, position + len(name))
+            node = Node(len(self.nodes), INPUT, name, span, position, latex=latex_name(name))
+            self.variables[name] = self._add(node)
+        return self.variables[name]
+
+    def constant(self, value: float, text: str, latex: str, span: tuple[int, int]) -> int:
+        node = Node(len(self.nodes), CONSTANT, text, span, span[0], constant=value, latex=latex)
+        return self._add(node)
+
+    def gate(self, op: str, inputs: tuple[int, ...], position: int, end: int | None = None) -> int:
+        start = min(position, *(self.nodes[i].span[0] for i in inputs))
+        stop = max(end or 0, *(self.nodes[i].span[1] for i in inputs))
+        compiled = compile_gate(op, len(inputs))
+        node = Node(len(self.nodes), OP, "", (start, stop), position, compiled, inputs)
+        return self._add(node)
+
+    def finish(self, output: int) -> Graph:
+        graph = Graph(self.text, self.nodes, output, self.variables)
+        _connect(graph)
+        _name_intermediates(graph)
+        return graph
+
+
+def _connect(graph: Graph) -> None:
+    requires = graph.requires_grad
+    for node in graph.nodes:
+        graph.first_edge.append(len(graph.edges))
+        graph.edges.extend((source, node.index, k) for k, source in enumerate(node.inputs))
+        requires.append(node.kind == INPUT or any(requires[i] for i in node.inputs))
+
+
+def _name_intermediates(graph: Graph) -> None:
+    """Name gates as the lecture does: a, b, … in forward order, and f for the output."""
+    taken = set(graph.variables) | {"e", "f"}
+    letters = iter(c for c in "abcdghkmnpqrstuvwxyz" if c not in taken)
+    counter = 0
+    for node in graph.nodes:
+        if node.gate is None:
+            continue
+        if node.index == graph.output:
+            node.name = "f" if "f" not in graph.variables else "out"
+            node.latex = latex_name(node.name)
+            continue
+        letter = next(letters, None)
+        if letter is None:
+            counter += 1
+            while f"n{counter}" in taken:
+                counter += 1
+            node.name, node.latex = f"n{counter}", f"n_{{{counter}}}"
+        else:
+            node.name, node.latex = letter, letter
+
+
+def expression_latex(graph: Graph) -> str:
+    """The whole expression as LaTeX, with parentheses only where precedence needs them.
+
+    Built bottom-up in node order, so it never recurses, however deep the expression.
+    """
+    texts: list[str] = []
+    precedence: list[int] = []
+    for node in graph.nodes:
+        if node.gate is None:
+            texts.append(graph.operand_latex(node.index) if node.kind == CONSTANT else node.latex)
+            precedence.append(ATOM)
+            continue
+        own = GATES_BY_OP[node.gate.op].precedence
+        operands = [
+            _wrap(texts[i], precedence[i], own, right=k > 0, op=node.gate.op)
+            for k, i in enumerate(node.inputs)
+        ]
+        texts.append(fill(node.gate.forward_latex, operands))
+        precedence.append(own)
+    return texts[graph.output]
+
+
+def _wrap(text: str, inner: int, outer: int, right: bool, op: str) -> str:
+    if op in ("div", "max", "min") or outer == ATOM:
+        return text  # \frac and function brackets already group their operands
+    if op == "pow" and right:
+        return text  # the exponent is typeset as a superscript group
+    # Mirror the typing: a right operand of equal precedence was bracketed by the learner.
+    needs = inner < outer or (inner == outer and (right or op == "pow"))
+    return rf"\left({text}\right)" if needs else text

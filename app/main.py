@@ -1,0 +1,80 @@
+"""The ASGI application: routes, the one error handler, middleware. Run `uvicorn app.main:app`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import __version__
+from app.api import router as api_router
+from app.config import Settings, get_settings
+from app.errors import ExpressionError
+from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
+from app.symbolic import warm_up
+
+ROOT = Path(__file__).resolve().parent.parent
+log = logging.getLogger("backprop")
+
+DESCRIPTION = """
+Type an expression, get its computational graph with the forward value of every node and,
+on every edge, the **upstream**, **local** and **downstream** gradients
+(downstream = upstream × local). Try the lecture example:
+`POST /api/v1/graph` with `{"expression": "(x+y)*max(y,z)", "values": {"x": 1, "y": 2, "z": 0}}`.
+"""
+
+
+def _error(status: int, message: str, position: int | None = None) -> JSONResponse:
+    return JSONResponse({"detail": {"message": message, "position": position}}, status)
+
+
+async def expression_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ExpressionError)
+    return _error(exc.status_code, exc.message, exc.position)
+
+
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    message = f"{where}: {first.get('msg', 'invalid')}." if where else f"{first.get('msg')}."
+    return _error(422, f"The request is malformed at {message}", None)
+
+
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return _error(exc.status_code, str(exc.detail))
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return _error(500, "Something went wrong on our side; the error was logged.")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    warm_up()
+    app = FastAPI(
+        title="Backprop Explorer",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.dependency_overrides[get_settings] = lambda: settings
+    app.include_router(api_router)
+    app.add_exception_handler(ExpressionError, expression_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected_error)
+    app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
+    app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+app = create_app()

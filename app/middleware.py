@@ -1,0 +1,112 @@
+"""ASGI middleware: request size, security headers, and CORS for the API only.
+
+Written as plain ASGI callables rather than BaseHTTPMiddleware, which costs a task per request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from starlette.middleware.cors import CORSMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PAGE_CSP = (
+    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+    "font-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
+
+
+class BodySizeLimit:
+    """Refuse bodies over the limit with 413, by header or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(send)
+            return
+        seen = 0
+
+        async def counted() -> Message:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_bytes:
+                raise _TooBig
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except _TooBig:
+            await self._refuse(send)
+
+    async def _refuse(self, send: Send) -> None:
+        message = f"The request body is larger than {self.max_bytes:,} bytes (max_body_bytes)."
+        body = orjson.dumps({"detail": {"message": message, "position": None}})
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooBig(Exception):
+    pass
+
+
+class SecurityHeaders:
+    """A strict CSP on every response; only /embed may be framed by other origins."""
+
+    def __init__(self, app: ASGIApp, embed_frame_ancestors: str) -> None:
+        self.app = app
+        self.page_csp = PAGE_CSP.format(ancestors="'self'").encode()
+        self.embed_csp = PAGE_CSP.format(ancestors=embed_frame_ancestors).encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        embeddable = scope["path"] == "/embed" or scope["path"].startswith("/embed/")
+        csp = self.embed_csp if embeddable else self.page_csp
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", csp),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+                ]
+                if not embeddable:
+                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class ApiOnlyCors:
+    """CORS for /api/ (no credentials), and none anywhere else."""
+
+    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+        self.app = app
+        self.cors: Any = CORSMiddleware(
+            app,
+            allow_origins=origins,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["content-type"],
+            allow_credentials=False,
+            max_age=600,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/api/"):
+            await self.cors(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)

@@ -1,0 +1,60 @@
+"""Expression and values in, JSON bytes out: the one entry point the routes and the CLI share."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from threading import Lock
+
+from app.config import Settings
+from app.engine import Evaluation, Options, evaluate
+from app.graph import Graph
+from app.parser import parse
+from app.serialize import to_json
+
+
+class ParseCache:
+    """The last few parsed graphs, keyed by the text: a slider drag re-sends the same
+    expression with new values, and the graph does not depend on the values."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._graphs: OrderedDict[str, Graph] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, text: str, settings: Settings) -> Graph:
+        with self._lock:
+            graph = self._graphs.get(text)
+            if graph is not None:
+                self._graphs.move_to_end(text)
+                return graph
+        graph = parse(text, settings)
+        with self._lock:
+            self._graphs[text] = graph
+            while len(self._graphs) > self.size:
+                self._graphs.popitem(last=False)
+        return graph
+
+
+_caches: dict[int, ParseCache] = {}
+
+
+def _cache(settings: Settings) -> ParseCache:
+    key = id(settings)
+    if key not in _caches:
+        _caches[key] = ParseCache(settings.parse_cache_size)
+    return _caches[key]
+
+
+def explain(
+    expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
+) -> Evaluation:
+    """Parse (or reuse the parse of) the expression and run forward, backward and the check."""
+    graph = _cache(settings).get(expression, settings)
+    return evaluate(graph, values, settings, options)
+
+
+def explain_json(
+    expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
+) -> bytes:
+    return to_json(explain(expression, values, settings, options), settings.latex_max_nodes)

@@ -1,0 +1,178 @@
+"""Turn each registry entry into fast numeric functions and LaTeX templates, using sympy once.
+
+For a gate with n inputs we build placeholder symbols, write its formula on them, differentiate
+with `sympy.diff`, print forward and derivatives as LaTeX templates, and `lambdify` both into
+plain-float functions. Requests then never touch sympy.
+
+Floats follow IEEE 754 rather than Python's exceptions: the fast `math` path is tried first, and
+where it raises (log 0, 1/0, overflow) or leaves the reals, the same formula is evaluated with
+numpy, which answers inf or nan. The engine reports where those first appear.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+from app.gates import GATES_BY_OP, NUMERIC, Gate, Kink
+
+_PLACEHOLDER = re.compile(r"ARG([A-Z]{2})")
+_NUMPY_NUMERIC: dict[str, Callable[..., Any]] = {
+    "hardtanh": lambda x: np.clip(x, -1.0, 1.0),
+    "leaky_relu": lambda x, slope=0.01: np.where(x > 0, x, slope * x),
+    "sigmoid": lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),
+    "softplus": lambda x: np.logaddexp(0.0, x),
+    "relu": lambda x: np.maximum(x, 0.0),
+    "Heaviside": lambda x, h0=0.5: np.heaviside(x, h0),
+}
+
+
+class TeachingLatexPrinter(LatexPrinter):
+    """sympy's LaTeX, but with indicators a learner can read: 1[y > z] rather than θ(y − z)."""
+
+    def _print_Heaviside(  # noqa: N802 - sympy's printer hook
+        self,
+        expr: sp.Heaviside,
+        exp: Any = None,
+    ) -> str:
+        arg = expr.args[0]
+        positive = [t for t in sp.Add.make_args(arg) if not t.could_extract_minus_sign()]
+        negative = [-t for t in sp.Add.make_args(arg) if t.could_extract_minus_sign()]
+        left = self._print(sp.Add(*positive)) if positive else "0"
+        right = self._print(sp.Add(*negative)) if negative else "0"
+        body = rf"\mathbb{{1}}\left[{left} > {right}\right]"
+        return f"{body}^{{{exp}}}" if exp else body
+
+
+def to_latex(expr: sp.Expr) -> str:
+    return str(TeachingLatexPrinter({"mul_symbol": "dot"}).doprint(expr))
+
+
+def placeholder_symbols(n: int) -> list[sp.Symbol]:
+    letters = string.ascii_uppercase
+    return [sp.Symbol(f"ARG{letters[i // 26]}{letters[i % 26]}", real=True) for i in range(n)]
+
+
+def fill(template: str, operands: list[str]) -> str:
+    """Put operand LaTeX into a template made with `placeholder_symbols`."""
+    letters = string.ascii_uppercase
+    return _PLACEHOLDER.sub(
+        lambda m: operands[letters.index(m[1][0]) * 26 + letters.index(m[1][1])], template
+    )
+
+
+@dataclass(frozen=True)
+class CompiledGate:
+    """One gate at one arity: float functions for the passes, LaTeX templates for the page."""
+
+    gate: Gate
+    arity: int
+    forward: Callable[..., float]
+    local: Callable[..., tuple[float, ...]]
+    forward_latex: str
+    local_latex: tuple[str, ...]
+
+    def __repr__(self) -> str:
+        return f"<CompiledGate {self.gate.op}/{self.arity}>"
+
+    @property
+    def op(self) -> str:
+        return self.gate.op
+
+    @property
+    def kink(self) -> Kink | None:
+        return self.gate.kink
+
+
+def _lambdify(symbols: list[sp.Symbol], expr: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    fast = sp.lambdify(symbols, expr, modules=[NUMERIC, "math"])
+    slow = sp.lambdify(symbols, expr, modules=[_NUMPY_NUMERIC, "numpy"])
+    return fast, slow
+
+
+def _ieee_scalar(fast: Callable[..., Any], slow: Callable[..., Any]) -> Callable[..., float]:
+    def evaluate(*args: float) -> float:
+        try:
+            result = fast(*args)
+            if type(result) is not complex:
+                return result  # type: ignore[no-any-return]
+        except (ArithmeticError, ValueError):
+            pass
+        with np.errstate(all="ignore"):
+            return float(np.real_if_close(slow(*map(np.float64, args))).real)
+
+    return evaluate
+
+
+def _ieee_tuple(
+    fast: Callable[..., Any], slow: Callable[..., Any]
+) -> Callable[..., tuple[float, ...]]:
+    def evaluate(*args: float) -> tuple[float, ...]:
+        try:
+            result = fast(*args)
+            if complex not in map(type, result):
+                return result  # type: ignore[no-any-return]
+        except (ArithmeticError, ValueError):
+            pass
+        with np.errstate(all="ignore"):
+            values = slow(*map(np.float64, args))
+        return tuple(float(v.real) if isinstance(v, complex) else float(v) for v in values)
+
+    return evaluate
+
+
+def _with_conventions(
+    gate: Gate, local: Callable[..., tuple[float, ...]]
+) -> Callable[..., tuple[float, ...]]:
+    """Apply the gate's kink convention and exact special values on top of the formula."""
+    kink, special = gate.kink, gate.special_local
+    if (kink is None or kink.at_kink_local is None) and special is None:
+        return local
+    at_kink_local = kink.at_kink_local if kink else None
+
+    def local_by_convention(*args: float) -> tuple[float, ...]:
+        if at_kink_local is not None and kink is not None and kink.at_kink(*args):
+            return at_kink_local(*args)
+        values = local(*args)
+        if special is not None:
+            exact = special(*args)
+            values = tuple(v if e is None else e for v, e in zip(values, exact, strict=True))
+        return values
+
+    return local_by_convention
+
+
+@cache
+def compile_gate(op: str, arity: int) -> CompiledGate:
+    gate = GATES_BY_OP[op]
+    symbols = placeholder_symbols(arity)
+    formula = gate.formula(*symbols)
+    derivatives = tuple(sp.diff(formula, s) for s in symbols)
+    # a**b*b/a would be 0/0 at a = 0; powsimp gives b*a**(b-1), which is finite there.
+    derivatives = tuple(sp.powsimp(d) for d in derivatives)
+    forward = _ieee_scalar(*_lambdify(symbols, formula))
+    local = _with_conventions(gate, _ieee_tuple(*_lambdify(symbols, derivatives)))
+    return CompiledGate(
+        gate=gate,
+        arity=arity,
+        forward=forward,
+        local=local,
+        forward_latex=to_latex(formula),
+        local_latex=tuple(to_latex(d) for d in derivatives),
+    )
+
+
+def warm_up(max_args: int = 4) -> None:
+    """Compile every gate at its usual arities, so the first request pays nothing."""
+    for gate in GATES_BY_OP.values():
+        low, high = gate.arity
+        for arity in range(low, (high or max_args) + 1):
+            compile_gate(gate.op, arity)

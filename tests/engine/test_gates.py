@@ -1,0 +1,84 @@
+"""Every gate's forward and local derivatives against plain sympy, away from kinks."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import sympy as sp
+
+from app.gates import GATES
+from app.symbolic import compile_gate, fill
+from tests.reference import SYMPY_FUNCTIONS
+
+OPERATORS = {
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+    "neg": lambda a: -a,
+}
+POINTS = [(0.7, 1.9, -0.4), (2.3, -0.6, 1.1), (-1.7, 0.35, 0.9), (0.2, -2.5, -1.3)]
+
+
+def reference(op: str) -> object:
+    return OPERATORS.get(op) or SYMPY_FUNCTIONS[op]
+
+
+def arities(op: str) -> list[int]:
+    gate = next(g for g in GATES if g.op == op)
+    low, high = gate.arity
+    return list(range(low, (high or 3) + 1))
+
+
+CASES = [(g.op, n, p) for g in GATES for n in arities(g.op) for p in POINTS]
+
+
+@pytest.mark.parametrize(("op", "arity", "point"), CASES)
+def test_gate_matches_sympy(op: str, arity: int, point: tuple[float, ...]) -> None:
+    args = point[:arity]
+    if op in ("log", "sqrt") or (op == "pow" and args[0] < 0):
+        args = (abs(args[0]), *args[1:])
+    symbols = sp.symbols(f"a0:{arity}", real=True)
+    formula = reference(op)(*symbols)
+    at = dict(zip(symbols, args, strict=True))
+    gate = compile_gate(op, arity)
+    assert gate.forward(*args) == pytest.approx(float(formula.evalf(30, subs=at)), rel=1e-12)
+    for k, local in enumerate(gate.local(*args)):
+        expected = float(sp.diff(formula, symbols[k]).evalf(30, subs=at))
+        assert local == pytest.approx(expected, rel=1e-12, abs=1e-15), (op, k)
+
+
+@pytest.mark.parametrize("gate", GATES, ids=lambda g: g.op)
+def test_every_gate_is_typeset_and_explained(gate: object) -> None:
+    compiled = compile_gate(
+        gate.op, gate.arity[0] if gate.arity[0] > 1 or gate.arity[1] == 1 else 2
+    )  # type: ignore[attr-defined]
+    names = ["x", "y", "z"][: compiled.arity]
+    assert "ARG" not in fill(compiled.forward_latex, names)
+    for template in compiled.local_latex:
+        assert "ARG" not in fill(template, names)
+        assert "theta" not in template and "Heaviside" not in template
+    assert gate.explanation and gate.symbol and gate.syntax  # type: ignore[attr-defined]
+
+
+def test_max_local_latex_reads_as_an_indicator() -> None:
+    gate = compile_gate("max", 2)
+    assert fill(gate.local_latex[0], ["y", "z"]) == r"\mathbb{1}\left[y > z\right]"
+
+
+def test_ieee_results_instead_of_exceptions() -> None:
+    assert compile_gate("log", 1).forward(0.0) == -math.inf
+    assert math.isnan(compile_gate("sqrt", 1).forward(-1.0))
+    assert compile_gate("div", 2).forward(1.0, 0.0) == math.inf
+    assert compile_gate("exp", 1).forward(1e4) == math.inf
+    assert math.isnan(compile_gate("pow", 2).forward(-8.0, 1 / 3))
+    assert compile_gate("pow", 2).forward(2.0, 1e5) == math.inf
+
+
+def test_sigmoid_is_stable_for_large_inputs() -> None:
+    gate = compile_gate("sigmoid", 1)
+    assert gate.forward(-800.0) == pytest.approx(0.0, abs=1e-300)
+    assert gate.forward(800.0) == 1.0
+    assert compile_gate("softplus", 1).forward(800.0) == 800.0

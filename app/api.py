@@ -6,16 +6,18 @@ larger ones go to the thread pool so the server keeps answering while they run.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from app import __version__
 from app.catalog import functions
-from app.config import Settings, get_settings
+from app.config import Settings
 from app.engine import Options
 from app.errors import BadValue
 from app.schemas import (
@@ -35,7 +37,47 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorResponse, "description": "The request does not have the right shape."},
 }
 RESERVED_QUERY = {"expr", "check", "check_h"}
-SettingsDep = Annotated[Settings, Depends(get_settings)]
+REQUEST_MODELS: list[type[BaseModel]] = []
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def _settings(request: Request) -> Settings:
+    """The app's settings, set once by `create_app`: read directly, since a sync dependency
+    would cost a thread-pool hop on every request."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _body_of(model: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAPI request body of a route that validates `model` itself (see `_validated`);
+    `document_request_models` puts the model's schema in the components."""
+    REQUEST_MODELS.append(model)
+    schema = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def document_request_models(openapi: dict[str, Any]) -> dict[str, Any]:
+    """Add the schemas of the hand-validated request models to the OpenAPI components."""
+    components = openapi.setdefault("components", {}).setdefault("schemas", {})
+    for model in REQUEST_MODELS:
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(schema.pop("$defs", {}))
+        components[model.__name__] = schema
+    return openapi
+
+
+async def _validated(request: Request, model: type[Body]) -> Body:
+    """The JSON body, validated by pydantic straight from the bytes. FastAPI's generic body
+    handling decodes to Python objects first, then validates: for a small expression that
+    cost as much as the computation (docs/evidence.md)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json" and not content_type.endswith("+json"):
+        message = "The body must be JSON, sent with content-type: application/json"
+        raise RequestValidationError([{"type": "content_type", "loc": (), "msg": message}])
+    try:
+        return model.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise RequestValidationError(exc.errors(include_url=False)) from None
 
 
 def _json(body: bytes) -> Response:
@@ -48,19 +90,25 @@ async def _graph(text: str, values: dict[str, Any], options: Options, settings: 
     return await run_in_threadpool(explain_json, text, values, settings, options)
 
 
-@router.post("/api/v1/graph", response_model=GraphResponse, responses=ERRORS, tags=["graph"])
-async def post_graph(request: GraphRequest, settings: SettingsDep) -> Response:
+@router.post(
+    "/api/v1/graph",
+    response_model=GraphResponse,
+    responses=ERRORS,
+    tags=["graph"],
+    openapi_extra={"requestBody": _body_of(GraphRequest)},
+)
+async def post_graph(request: Request) -> Response:
     """Build the gate graph of an expression, run forward and backward, and annotate every
     node (value, grad) and edge (value, upstream, local, downstream = upstream × local)."""
-    o = request.options
+    body = await _validated(request, GraphRequest)
+    o = body.options
     options = Options(h=o.h, gradient_check=o.gradient_check, rtol=o.rtol, atol=o.atol)
-    return _json(await _graph(request.expression, request.values, options, settings))
+    return _json(await _graph(body.expression, body.values, options, _settings(request)))
 
 
 @router.get("/api/v1/graph", response_model=GraphResponse, responses=ERRORS, tags=["graph"])
 async def get_graph(
     request: Request,
-    settings: SettingsDep,
     expr: Annotated[str, Query(description="The expression, e.g. (x+y)*max(y,z).")],
     check: Annotated[bool, Query(description="Run the numeric gradient check.")] = True,
     check_h: Annotated[float, Query(gt=0, le=1, description="Step of the check.")] = 1e-4,
@@ -73,7 +121,7 @@ async def get_graph(
         if name not in RESERVED_QUERY
     }
     options = Options(h=check_h, gradient_check=check)
-    return _json(await _graph(expr, values, options, settings))
+    return _json(await _graph(expr, values, options, _settings(request)))
 
 
 def _query_number(name: str, raw: str) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -11,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
+from app.api import document_request_models
 from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.errors import ExpressionError
@@ -41,8 +43,13 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
     where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
-    message = f"{where}: {first.get('msg', 'invalid')}." if where else f"{first.get('msg')}."
-    return _error(422, f"The request is malformed at {message}", None)
+    what = f"{first.get('msg', 'invalid')}."
+    message = (
+        f"The request is malformed at {where}: {what}"
+        if where
+        else f"The request is malformed: {what}"
+    )
+    return _error(422, message, None)
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -55,6 +62,17 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(500, "Something went wrong on our side; the error was logged.")
 
 
+def _document_request_models(app: FastAPI) -> None:
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_request_models(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     warm_up()
@@ -65,8 +83,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
+    app.state.settings = settings
     app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(api_router)
+    _document_request_models(app)
     app.add_exception_handler(ExpressionError, expression_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

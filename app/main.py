@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -74,6 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # sympy leaves a large, permanent heap behind at start-up; keep the collector off it.
+    gc.freeze()
     return app
 
 

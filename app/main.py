@@ -9,11 +9,13 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import router as api_router
 from app.config import Settings, get_settings
+from app.docs import router as docs_router
 from app.errors import ExpressionError
 from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
 from app.symbolic import warm_up
@@ -68,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(api_router)
+    app.include_router(docs_router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_exception_handler(ExpressionError, expression_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -18,6 +18,7 @@ from app.config import Settings, get_settings
 from app.docs import router as docs_router
 from app.errors import ExpressionError
 from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
+from app.oembed import router as oembed_router
 from app.symbolic import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(api_router)
     app.include_router(docs_router)
+    app.include_router(oembed_router)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     app.add_exception_handler(ExpressionError, expression_error)
     app.add_exception_handler(RequestValidationError, validation_error)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.errors import TooLarge
 from app.gates import ATOM, GATES_BY_OP
@@ -78,6 +79,9 @@ class Graph:
     edges: list[tuple[int, int, int]] = field(default_factory=list)  # (source, target, index)
     first_edge: list[int] = field(default_factory=list)  # per node, its first incoming edge
     requires_grad: list[bool] = field(default_factory=list)  # depends on some input
+    # What serialisers derive from the structure alone, kept here because parsed graphs are
+    # cached and reused with new values.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<Graph {self.text!r}: {len(self.nodes)} nodes, {len(self.edges)} edges>"
@@ -128,9 +132,10 @@ class GraphBuilder:
         node = Node(len(self.nodes), CONSTANT, text, span, span[0], constant=value, latex=latex)
         return self._add(node)
 
-    def gate(self, op: str, inputs: tuple[int, ...], position: int, end: int | None = None) -> int:
-        start = min(position, *(self.nodes[i].span[0] for i in inputs))
-        stop = max(end or 0, *(self.nodes[i].span[1] for i in inputs))
+    def gate(self, op: str, inputs: tuple[int, ...], position: int, end: int = 0) -> int:
+        # Operands are typed left to right, so the first and last bound the span.
+        start = min(position, self.nodes[inputs[0]].span[0])
+        stop = max(end, self.nodes[inputs[-1]].span[1])
         compiled = compile_gate(op, len(inputs))
         node = Node(len(self.nodes), OP, "", (start, stop), position, compiled, inputs)
         return self._add(node)
@@ -143,11 +148,14 @@ class GraphBuilder:
 
 
 def _connect(graph: Graph) -> None:
-    requires = graph.requires_grad
+    requires, edges, first_edge = graph.requires_grad, graph.edges, graph.first_edge
     for node in graph.nodes:
-        graph.first_edge.append(len(graph.edges))
-        graph.edges.extend((source, node.index, k) for k, source in enumerate(node.inputs))
-        requires.append(node.kind == INPUT or any(requires[i] for i in node.inputs))
+        first_edge.append(len(edges))
+        needs_grad = node.kind == INPUT
+        for k, source in enumerate(node.inputs):
+            edges.append((source, node.index, k))
+            needs_grad = needs_grad or requires[source]
+        requires.append(needs_grad)
 
 
 def _name_intermediates(graph: Graph) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 from typing import Any
@@ -9,14 +10,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import __version__
 from app.api import document_request_models
 from app.api import router as api_router
 from app.config import Settings, get_settings
+from app.docs import router as docs_router
 from app.errors import ExpressionError
 from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
+from app.oembed import router as oembed_router
 from app.symbolic import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,6 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(api_router)
+    app.include_router(docs_router)
+    app.include_router(oembed_router)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     _document_request_models(app)
     app.add_exception_handler(ExpressionError, expression_error)
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -94,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    # sympy leaves a large, permanent heap behind at start-up; keep the collector off it.
+    gc.freeze()
     return app
 
 

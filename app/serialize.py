@@ -14,7 +14,7 @@ import orjson
 
 from app.engine import Evaluation
 from app.gates import GATES_BY_OP
-from app.graph import Graph, expression_latex
+from app.graph import Graph, Node, expression_latex
 from app.symbolic import fill
 
 KINK_CONVENTIONS = {
@@ -43,58 +43,81 @@ def _clean(data: Any) -> Any:
     return data
 
 
+def _static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The node and edge fields that depend on the graph alone, built once per parsed graph."""
+    if "static" not in graph.memo:
+        nodes: list[dict[str, Any]] = []
+        edges: list[dict[str, Any]] = []
+        for node in graph.nodes:
+            nodes.append(_static_node(graph, node, edges))
+        graph.memo["static"] = (nodes, edges)
+    return graph.memo["static"]  # type: ignore[no-any-return]
+
+
+def _static_node(graph: Graph, node: Node, edges: list[dict[str, Any]]) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": f"n{node.index}",
+        "kind": node.kind,
+        "op": node.op,
+        "label": node.label,
+        "name": node.name,
+        "latex": node.latex,
+        "inputs": [f"n{i}" for i in node.inputs],
+        "span": node.span,
+        "requires_grad": graph.requires_grad[node.index],
+    }
+    gate = node.gate
+    if gate is None:
+        return item
+    operands = [graph.operand_latex(i) for i in node.inputs]
+    item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
+    pattern = GATES_BY_OP[gate.op].pattern
+    if pattern:
+        item["pattern"] = pattern
+    for k, source in enumerate(node.inputs):
+        edges.append(
+            {
+                "id": f"e{len(edges)}",
+                "source": f"n{source}",
+                "target": item["id"],
+                "index": k,
+                "local_latex": fill(gate.local_latex[k], operands),
+                "partial_latex": rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}",
+            }
+        )
+    return item
+
+
 def _nodes(result: Evaluation) -> list[dict[str, Any]]:
-    graph = result.graph
-    values, grads, requires = result.values, result.grads, graph.requires_grad
-    out = []
-    for node in graph.nodes:
-        item: dict[str, Any] = {
-            "id": f"n{node.index}",
-            "kind": node.kind,
-            "op": node.op,
-            "label": node.label,
-            "name": node.name,
-            "latex": node.latex,
-            "value": values[node.index],
-            "grad": grads[node.index],
-            "inputs": [f"n{i}" for i in node.inputs],
-            "span": node.span,
-            "requires_grad": requires[node.index],
-        }
-        if node.gate is not None:
-            item["definition_latex"] = graph.definition_latex(node)
-            pattern = GATES_BY_OP[node.gate.op].pattern
-            if pattern:
-                item["pattern"] = pattern
-        out.append(item)
-    return out
+    return [
+        {**static, "value": value, "grad": grad}
+        for static, value, grad in zip(
+            _static_parts(result.graph)[0], result.values, result.grads, strict=True
+        )
+    ]
 
 
 def _edges(result: Evaluation) -> list[dict[str, Any]]:
-    graph = result.graph
-    nodes = graph.nodes
-    out = []
-    for e, (source, target, index) in enumerate(graph.edges):
-        gate_node = nodes[target]
-        assert gate_node.gate is not None
-        operands = [graph.operand_latex(i) for i in gate_node.inputs]
-        out.append(
-            {
-                "id": f"e{e}",
-                "source": f"n{source}",
-                "target": f"n{target}",
-                "index": index,
-                "value": result.values[source],
-                "upstream": result.upstream[e],
-                "local": result.local[e],
-                "downstream": result.downstream[e],
-                "local_latex": fill(gate_node.gate.local_latex[index], operands),
-                "partial_latex": rf"\frac{{\partial {gate_node.latex}}}"
-                rf"{{\partial {nodes[source].latex}}}",
-                "kink": result.kink[e],
-            }
+    values = result.values
+    return [
+        {
+            **static,
+            "value": values[source],
+            "upstream": upstream,
+            "local": local,
+            "downstream": downstream,
+            "kink": kink,
+        }
+        for static, (source, _, _), upstream, local, downstream, kink in zip(
+            _static_parts(result.graph)[1],
+            result.graph.edges,
+            result.upstream,
+            result.local,
+            result.downstream,
+            result.kink,
+            strict=True,
         )
-    return out
+    ]
 
 
 def _gradient_check(result: Evaluation) -> list[dict[str, Any]] | None:

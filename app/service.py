@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from threading import Lock
 
 from app.config import Settings
@@ -46,15 +48,36 @@ def _cache(settings: Settings) -> ParseCache:
     return _caches[key]
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a request builds its objects.
+
+    A large graph allocates hundreds of thousands of acyclic objects (nodes, dicts, floats);
+    each allocation burst would trigger full collections that rescan them all, which made
+    parsing and serialising a 10,000-term sum several times slower. Nothing here forms cycles,
+    so reference counting frees it all anyway.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def explain(
     expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
 ) -> Evaluation:
     """Parse (or reuse the parse of) the expression and run forward, backward and the check."""
-    graph = _cache(settings).get(expression, settings)
-    return evaluate(graph, values, settings, options)
+    with no_cyclic_gc():
+        graph = _cache(settings).get(expression, settings)
+        return evaluate(graph, values, settings, options)
 
 
 def explain_json(
     expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
 ) -> bytes:
-    return to_json(explain(expression, values, settings, options), settings.latex_max_nodes)
+    with no_cyclic_gc():
+        result = explain(expression, values, settings, options)
+        return to_json(result, settings.latex_max_nodes)

@@ -61,12 +61,18 @@ def placeholder_symbols(n: int) -> list[sp.Symbol]:
     return [sp.Symbol(f"ARG{letters[i // 26]}{letters[i % 26]}", real=True) for i in range(n)]
 
 
-def fill(template: str, operands: list[str]) -> str:
-    """Put operand LaTeX into a template made with `placeholder_symbols`."""
+def template(latex: str) -> str:
+    """LaTeX printed on placeholder symbols → a str.format template: ARGAB becomes {1}."""
     letters = string.ascii_uppercase
+    escaped = latex.replace("{", "{{").replace("}", "}}")
     return _PLACEHOLDER.sub(
-        lambda m: operands[letters.index(m[1][0]) * 26 + letters.index(m[1][1])], template
+        lambda m: f"{{{letters.index(m[1][0]) * 26 + letters.index(m[1][1])}}}", escaped
     )
+
+
+def fill(template: str, operands: list[str]) -> str:
+    """Put operand LaTeX into a template made by `template`."""
+    return template.format(*operands)
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,9 @@ class CompiledGate:
     arity: int
     forward: Callable[..., float]
     local: Callable[..., tuple[float, ...]]
-    forward_latex: str
+    forward_latex: str  # str.format templates over the operands' LaTeX: "{0} + {1}"
     local_latex: tuple[str, ...]
+    kink: Kink | None
 
     def __repr__(self) -> str:
         return f"<CompiledGate {self.gate.op}/{self.arity}>"
@@ -86,10 +93,6 @@ class CompiledGate:
     @property
     def op(self) -> str:
         return self.gate.op
-
-    @property
-    def kink(self) -> Kink | None:
-        return self.gate.kink
 
 
 def _lambdify(symbols: list[sp.Symbol], expr: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -165,8 +168,9 @@ def compile_gate(op: str, arity: int) -> CompiledGate:
         arity=arity,
         forward=forward,
         local=local,
-        forward_latex=to_latex(formula),
-        local_latex=tuple(to_latex(d) for d in derivatives),
+        forward_latex=template(to_latex(formula)),
+        local_latex=tuple(template(to_latex(d)) for d in derivatives),
+        kink=gate.kink,
     )
 
 

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(["*"], description="Origins allowed to call /api/.")
     embed_frame_ancestors: str = Field("*", description="Who may frame /embed.")
+    telemetry: bool = Field(
+        False, description="FastAPI's native OpenTelemetry (spans, metrics, logs) for requests."
+    )
 
 
 @lru_cache(maxsize=1)

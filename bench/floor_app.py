@@ -18,7 +18,13 @@ from bench.workloads import LECTURE
 
 RESPONSE = explain_json(*LECTURE, Settings())
 
-app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+# Telemetry off, as in the real app (app.config.Settings.telemetry).
+app = FastAPI(
+    docs_url=None,
+    redoc_url=None,
+    openapi_url=None,
+    telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
+)
 
 
 @app.post("/api/v1/graph")

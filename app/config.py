@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     )
     latex_max_nodes: int = Field(2_000, ge=0, description="Largest graph typeset as LaTeX.")
     parse_cache_size: int = Field(256, ge=0, description="Parsed expressions kept in memory.")
+    parse_cache_nodes: int = Field(
+        100_000, ge=0, description="Most nodes, in total, of the parsed expressions kept."
+    )
     inline_max_chars: int = Field(
         2_000, ge=0, description="Expressions up to this size are computed on the event loop."
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -10,17 +11,24 @@ from threading import Lock
 
 from app.config import Settings
 from app.engine import Evaluation, Options, evaluate
+from app.errors import TooLarge
 from app.graph import Graph
 from app.parser import parse
 from app.serialize import to_json
 
 
 class ParseCache:
-    """The last few parsed graphs, keyed by the text: a slider drag re-sends the same
-    expression with new values, and the graph does not depend on the values."""
+    """The last parsed graphs, keyed by the text: a slider drag re-sends the same expression
+    with new values, and the graph does not depend on the values.
 
-    def __init__(self, size: int) -> None:
+    Bounded by entries and by nodes in total: a parsed 10,000-term sum with its JSON parts
+    holds about 70 MB, so a count alone would let 256 distinct large texts take 18 GB.
+    """
+
+    def __init__(self, size: int, max_nodes: int) -> None:
         self.size = size
+        self.max_nodes = max_nodes
+        self.nodes = 0
         self._graphs: OrderedDict[str, Graph] = OrderedDict()
         self._lock = Lock()
 
@@ -31,10 +39,14 @@ class ParseCache:
                 self._graphs.move_to_end(text)
                 return graph
         graph = parse(text, settings)
+        if len(graph.nodes) > self.max_nodes:
+            return graph
         with self._lock:
-            self._graphs[text] = graph
-            while len(self._graphs) > self.size:
-                self._graphs.popitem(last=False)
+            if text not in self._graphs:  # another thread may have parsed it meanwhile
+                self._graphs[text] = graph
+                self.nodes += len(graph.nodes)
+            while len(self._graphs) > self.size or self.nodes > self.max_nodes:
+                self.nodes -= len(self._graphs.popitem(last=False)[1].nodes)
         return graph
 
 
@@ -44,7 +56,7 @@ _caches: dict[int, ParseCache] = {}
 def _cache(settings: Settings) -> ParseCache:
     key = id(settings)
     if key not in _caches:
-        _caches[key] = ParseCache(settings.parse_cache_size)
+        _caches[key] = ParseCache(settings.parse_cache_size, settings.parse_cache_nodes)
     return _caches[key]
 
 
@@ -70,14 +82,41 @@ def explain(
     expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
 ) -> Evaluation:
     """Parse (or reuse the parse of) the expression and run forward, backward and the check."""
+    started = time.perf_counter()
     with no_cyclic_gc():
-        graph = _cache(settings).get(expression, settings)
-        return evaluate(graph, values, settings, options)
+        return _explain(expression, values, settings, options, started)
 
 
 def explain_json(
     expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
 ) -> bytes:
+    started = time.perf_counter()
     with no_cyclic_gc():
-        result = explain(expression, values, settings, options)
+        result = _explain(expression, values, settings, options, started)
+        _time_left(settings, started)  # no serialising past the limit
         return to_json(result, settings.latex_max_nodes)
+
+
+def _explain(
+    expression: str,
+    values: Mapping[str, float],
+    settings: Settings,
+    options: Options,
+    started: float,
+) -> Evaluation:
+    graph = _cache(settings).get(expression, settings)
+    return evaluate(graph, values, _time_left(settings, started), options)
+
+
+def _time_left(settings: Settings, started: float) -> Settings:
+    """One clock for the whole request: the parse spends from max_seconds too, so the engine
+    gets what is left. (The parser and the serialiser do not look at the clock themselves;
+    docs/evidence.md measures what they can cost at the size limits.)"""
+    spent = time.perf_counter() - started
+    if spent > settings.max_seconds:
+        raise TooLarge(
+            f"The computation took longer than {settings.max_seconds:g} s, the limit (max_seconds)."
+        )
+    if spent < 1e-3:
+        return settings
+    return settings.model_copy(update={"max_seconds": settings.max_seconds - spent})

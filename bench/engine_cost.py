@@ -1,122 +1,195 @@
-"""Per-request cost of the engine, end to end and by stage, on the README's workloads.
+"""Per-request cost of the engine, by stage; its scaling slope; and micrograd on the same
+workloads, in one run.
 
-    .venv/bin/python -m bench.engine_cost            # prints a table
-    .venv/bin/python -m bench.engine_cost --json     # the same figures as JSON
+    bench/.venv/bin/python -m bench.engine_cost            # about 2 minutes; prints tables
+    bench/.venv/bin/python -m bench.engine_cost --json     # the same figures as JSON
 
-Each figure is the median of several runs in one process. "parse" is an uncached parse; the
-API caches parses by text, so "total (cached parse)" is what a repeated expression costs.
+Each figure is the median CPU time (time.process_time, so other processes on the machine count
+less) of at least 5 runs in one process. The parser builds the graph as it reads, so "parse" is
+the tokenizer and "build" is the rest of `parse()`. "total" is `service.explain_json`, what the
+API runs: with a parse ("uncached") and with the parse cache hit ("cached"). micrograd runs
+only where it is installed (bench/setup.sh); "core" is input values + forward + backward.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import time
 from collections.abc import Callable
+from itertools import count
+from typing import Any
 
 from app.config import Settings
-from app.engine import backward, forward, input_values
-from app.engine import evaluate as run_engine
-from app.parser import parse
+from app.engine import backward, evaluate, forward, input_values
+from app.errors import ExpressionError
+from app.parser import parse, tokenize
 from app.serialize import to_json
+from app.service import explain_json
+from bench import micrograd_ref as mg
+from bench.workloads import MATRIX_VECTOR, SLOPE_SIZES, WORKLOADS, matrix_vector, sum_of_products
 
 SETTINGS = Settings()
+TARGET_SLOPE = 1.1
+TARGET_10K_SECONDS = 0.5
+TARGET_MICROGRAD_RATIO = 0.5
+_fresh = count(1)
 
 
-def sum_of_products(n: int) -> tuple[str, dict[str, float]]:
-    text = " + ".join(f"x{i}*y{i}" for i in range(n))
-    values = {f"x{i}": 0.5 + i % 3 for i in range(n)} | {f"y{i}": 1.5 - i % 5 for i in range(n)}
-    return text, values
-
-
-def tanh_chain(depth: int) -> tuple[str, dict[str, float]]:
-    return "tanh(" * depth + "x" + ")" * depth, {"x": 0.3}
-
-
-def scalar_mlp(inputs: int = 4, hidden: int = 8) -> tuple[str, dict[str, float]]:
-    units = []
-    values: dict[str, float] = {f"x{i}": 0.1 * (i + 1) for i in range(inputs)}
-    for j in range(hidden):
-        terms = " + ".join(f"w{j}_{i}*x{i}" for i in range(inputs))
-        units.append(f"v{j}*tanh({terms} + b{j})")
-        values |= {f"w{j}_{i}": 0.05 * (i - j) for i in range(inputs)}
-        values |= {f"b{j}": 0.01 * j, f"v{j}": 0.2 - 0.03 * j}
-    return " + ".join(units), values
-
-
-WORKLOADS: dict[str, tuple[str, dict[str, float]]] = {
-    "lecture (x+y)*max(y,z)": ("(x+y)*max(y,z)", {"x": 1.0, "y": 2.0, "z": 0.0}),
-    "sigmoid neuron": (
-        "1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))",
-        {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0},
-    ),
-    "MLP 4-8-1 (tanh)": scalar_mlp(),
-    "sum of 1k products": sum_of_products(1_000),
-    "sum of 10k products": sum_of_products(10_000),
-    "tanh chain, 500 deep": tanh_chain(500),
-}
-
-
-def median_seconds(fn: Callable[[], object], budget: float = 1.0) -> float:
+def cpu_seconds(fn: Callable[[], object], budget: float = 1.0) -> float:
     times: list[float] = []
-    deadline = time.perf_counter() + budget
-    while len(times) < 5 or (time.perf_counter() < deadline and len(times) < 2_000):
-        start = time.perf_counter()
+    deadline = time.process_time() + budget
+    while len(times) < 5 or (time.process_time() < deadline and len(times) < 2_000):
+        start = time.process_time()
         fn()
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 
-def stages(text: str, values: dict[str, float]) -> dict[str, float]:
+def uncached(text: str) -> str:
+    """The same expression as a new text (trailing spaces), so the parse cache misses."""
+    return text + " " * (next(_fresh) % 997 + 1)
+
+
+def stages(text: str, values: dict[str, Any]) -> dict[str, float]:
     graph = parse(text, SETTINGS)
     start = input_values(graph, values)
-    forward(graph, start)
-    result = run_engine(graph, values, SETTINGS)
-    return {
-        "parse": median_seconds(lambda: parse(text, SETTINGS)),
-        "forward": median_seconds(lambda: forward(graph, list(start))),
-        "backward": median_seconds(lambda: backward(graph, start)),
-        "check": median_seconds(lambda: run_engine(graph, values, SETTINGS))
-        - median_seconds(lambda: backward(graph, start))
-        - median_seconds(lambda: forward(graph, list(start))),
-        "serialise": median_seconds(lambda: to_json(result)),
-        "total": median_seconds(
-            lambda: to_json(run_engine(parse(text, SETTINGS), values, SETTINGS))
-        ),
-        "total (cached parse)": median_seconds(
-            lambda: to_json(run_engine(graph, values, SETTINGS))
-        ),
+    forwarded = list(start)
+    forward(graph, forwarded)
+    result = evaluate(graph, values, SETTINGS)
+    to_json(result)
+    row = {
+        "parse": cpu_seconds(lambda: tokenize(text)),
+        "build": cpu_seconds(lambda: parse(text, SETTINGS)),
+        "forward": cpu_seconds(lambda: forward(graph, input_values(graph, values))),
+        "backward": cpu_seconds(lambda: backward(graph, forwarded)),
+        "check": cpu_seconds(lambda: evaluate(graph, values, SETTINGS)),
+        "serialise": cpu_seconds(lambda: to_json(result)),
+        "total": cpu_seconds(lambda: explain_json(uncached(text), values, SETTINGS)),
+        "total (cached parse)": cpu_seconds(lambda: explain_json(text, values, SETTINGS)),
         "nodes": float(len(graph.nodes)),
     }
+    row["build"] -= row["parse"]
+    row["check"] -= row["forward"] + row["backward"]
+    return row
+
+
+def slope() -> dict[str, Any]:
+    """Least-squares slope of log(total time) against log(terms), sums of products."""
+    sizes = list(SLOPE_SIZES)
+    totals = []
+    for n in sizes:
+        text, values = sum_of_products(n)
+        totals.append(cpu_seconds(lambda t=text, v=values: explain_json(uncached(t), v, SETTINGS)))
+    xs = [math.log(n) for n in sizes]
+    ys = [math.log(t) for t in totals]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    fit = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
+    return {"sizes": sizes, "seconds": totals, "slope": fit}
+
+
+def versus_micrograd(text: str, values: dict[str, Any]) -> dict[str, float]:
+    graph = parse(text, SETTINGS)
+    forwarded = input_values(graph, values)
+    forward(graph, forwarded)
+    mg_forward = mg.compile_forward(graph)
+
+    def measure() -> dict[str, float]:
+        out = mg_forward(mg.leaves(values))
+        return {
+            "ours forward": cpu_seconds(lambda: forward(graph, input_values(graph, values))),
+            "ours backward": cpu_seconds(lambda: backward(graph, forwarded)),
+            "micrograd forward": cpu_seconds(lambda: mg_forward(mg.leaves(values))),
+            "micrograd backward": cpu_seconds(out.backward),
+        }
+
+    row: dict[str, float] = mg.deep(measure)
+    ours = row["ours forward"] + row["ours backward"]
+    row["ratio"] = ours / (row["micrograd forward"] + row["micrograd backward"])
+    return row
+
+
+def matrix_vector_note() -> str | None:
+    """None if W @ x computes; otherwise why it was skipped."""
+    text, values = matrix_vector()
+    try:
+        explain_json(text, values, SETTINGS)
+    except ExpressionError as error:
+        return f"{MATRIX_VECTOR}: skipped, the engine answers {error.status_code}: {error.message}"
+    return None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    figures = {name: stages(*workload) for name, workload in WORKLOADS.items()}
+    workloads = dict(WORKLOADS)
+    note = matrix_vector_note()
+    if note is None:
+        workloads[MATRIX_VECTOR] = matrix_vector()
+    figures: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "stages": {name: stages(*workload) for name, workload in workloads.items()},
+        "slope": slope(),
+        "micrograd": {},
+        "notes": [note] if note else [],
+    }
+    if mg.available():
+        for name, workload in workloads.items():
+            try:
+                figures["micrograd"][name] = versus_micrograd(*workload)
+            except NotImplementedError as error:
+                figures["notes"].append(f"micrograd, {name}: {error}")
+    else:
+        figures["notes"].append("micrograd is not installed here: bash bench/setup.sh")
     if args.json:
         print(json.dumps(figures, indent=2))
-        return
-    columns = [
-        "parse",
-        "forward",
-        "backward",
-        "check",
-        "serialise",
-        "total",
-        "total (cached parse)",
-    ]
-    print(f"{'workload':<26}{'nodes':>7}" + "".join(f"{c:>22}" for c in columns))
-    for name, row in figures.items():
-        cells = "".join(f"{_ms(row[c]):>22}" for c in columns)
-        print(f"{name:<26}{int(row['nodes']):>7}{cells}")
-    print("(milliseconds, median; 'check' is the numeric gradient check, skipped above its budget)")
+    else:
+        print_tables(figures)
+
+
+def print_tables(figures: dict[str, Any]) -> None:
+    print(figures["date"], "(CPU milliseconds, median)")
+    columns = ["parse", "build", "forward", "backward", "check", "serialise", "total",
+               "total (cached parse)"]  # fmt: skip
+    print(f"\n{'workload':<24}{'nodes':>7}" + "".join(f"{c:>11}" for c in columns[:-1])
+          + f"{'cached':>11}")  # fmt: skip
+    for name, row in figures["stages"].items():
+        cells = "".join(f"{_ms(row[c]):>11}" for c in columns)
+        print(f"{name:<24}{int(row['nodes']):>7}{cells}")
+    print("(check: the numeric gradient check and the non-finite scan; skipped over its budget)")
+    fit = figures["slope"]
+    ten_k = fit["seconds"][fit["sizes"].index(10_000)]
+    print("\nscaling, sum of n products, total (uncached parse):")
+    for n, seconds in zip(fit["sizes"], fit["seconds"], strict=True):
+        print(f"  n = {n:>6,}: {_ms(seconds):>9} ms  ({seconds / n * 1e6:.1f} µs a term)")
+    print(f"  log-log slope {fit['slope']:.3f} (target ≤ {TARGET_SLOPE}: "
+          f"{_verdict(fit['slope'] <= TARGET_SLOPE)}); 10k terms {ten_k:.3f} s "
+          f"(target < {TARGET_10K_SECONDS} s: {_verdict(ten_k < TARGET_10K_SECONDS)})")  # fmt: skip
+    if figures["micrograd"]:
+        print(f"\n{'forward + backward':<24}{'ours fwd':>10}{'ours bwd':>10}{'mg fwd':>10}"
+              f"{'mg bwd':>10}{'ours/mg':>9}")  # fmt: skip
+        for name, row in figures["micrograd"].items():
+            print(f"{name:<24}{_ms(row['ours forward']):>10}{_ms(row['ours backward']):>10}"
+                  f"{_ms(row['micrograd forward']):>10}{_ms(row['micrograd backward']):>10}"
+                  f"{row['ratio']:>9.2f}")  # fmt: skip
+        worst = max(row["ratio"] for row in figures["micrograd"].values())
+        print(f"(target ours/micrograd ≤ {TARGET_MICROGRAD_RATIO} on every workload: "
+              f"{_verdict(worst <= TARGET_MICROGRAD_RATIO)}, worst {worst:.2f})")  # fmt: skip
+    for note in figures["notes"]:
+        print("note:", note)
 
 
 def _ms(seconds: float) -> str:
     return f"{max(seconds, 0.0) * 1e3:.3f}"
+
+
+def _verdict(met: bool) -> str:
+    return "met" if met else "missed"
 
 
 if __name__ == "__main__":

@@ -1,0 +1,82 @@
+"""Does max_seconds bound every stage of a request? Sends the largest inputs the other limits
+allow through the ASGI app with a small max_seconds and prints how long each held the worker,
+and how long each stage took on its own.
+
+    bench/.venv/bin/python -m bench.time_limit                 # max_seconds = 0.05
+    bench/.venv/bin/python -m bench.time_limit --limit 0.2
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+import orjson
+
+from app.config import Settings
+from app.engine import evaluate
+from app.errors import ExpressionError
+from app.main import create_app
+from app.parser import parse
+from app.serialize import to_json
+from bench.asgi import Client
+from bench.workloads import sum_of_products
+
+LIMITS = Settings()
+
+
+def inputs() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each the largest of its kind under max_chars (200k) and max_nodes (60k)."""
+    return {
+        "sum of 10k products (140k chars)": sum_of_products(10_000),
+        "a*b+… 29,999 terms (60k nodes)": ("a*b+" * 29_998 + "a*b", {"a": 0.5, "b": 2.0}),
+        "tanh(x)+… 25k terms (200k chars)": ("tanh(x)+" * 24_999 + "x", {"x": 0.3}),
+        "x+… over max_nodes (parse, then 413)": ("x+" * 99_999 + "x", {"x": 1.0}),
+        "500-deep tanh chain": ("tanh(" * 500 + "x" + ")" * 500, {"x": 0.3}),
+    }
+
+
+def stage_seconds(text: str, values: dict[str, Any], settings: Settings) -> dict[str, float]:
+    """Each stage alone, without the clock, to see what it costs when nothing stops it."""
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    try:
+        graph = parse(text, settings)
+    except ExpressionError:
+        return {"parse": time.perf_counter() - start}
+    out["parse"] = time.perf_counter() - start
+    start = time.perf_counter()
+    result = evaluate(graph, values, LIMITS)
+    out["compute"] = time.perf_counter() - start
+    start = time.perf_counter()
+    to_json(result)
+    out["serialise"] = time.perf_counter() - start
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--limit", type=float, default=0.05, help="max_seconds (default 0.05)")
+    args = parser.parse_args()
+    settings = Settings(max_seconds=args.limit)
+    client = Client(create_app(settings))
+    print(f"max_seconds = {args.limit:g} s; every other limit at its default\n")
+    print(f"{'input':<38}{'status':>7}{'held (s)':>10}{'over':>7}   stages alone (s)")
+    worst = 0.0
+    for name, (text, values) in inputs().items():
+        body = orjson.dumps({"expression": text, "values": values})
+        start = time.perf_counter()
+        answer = client.post("/api/v1/graph", body)
+        held = time.perf_counter() - start
+        worst = max(worst, held)
+        alone = stage_seconds(text, values, settings)
+        stages = ", ".join(f"{k} {v:.3f}" for k, v in alone.items())
+        print(f"{name:<38}{answer.status:>7}{held:>10.3f}{held / args.limit:>6.1f}×   {stages}")
+    verdict = "within 2× the limit" if worst <= 2 * args.limit else "NOT bounded by max_seconds"
+    print(f"\nlongest hold {worst:.3f} s against a limit of {args.limit:g} s ({verdict})")
+    client.close()
+
+
+if __name__ == "__main__":
+    main()

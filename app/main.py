@@ -106,9 +106,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)
+    # The last added runs first: the security headers and CORS wrap every answer, the size
+    # limit's 413 included, so a page on another origin can read why it was refused.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     # sympy leaves a large, permanent heap behind at start-up; keep the collector off it.
     gc.freeze()
     return app

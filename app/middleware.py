@@ -107,7 +107,7 @@ class ApiOnlyCors:
             app,
             allow_origins=origins,
             allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["content-type"],
+            allow_headers=["Content-Type"],
             allow_credentials=False,
             max_age=600,
         )

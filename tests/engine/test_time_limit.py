@@ -1,0 +1,58 @@
+"""max_seconds is one clock for the whole request: the parse spends from it, and nothing is
+serialised past it. (The stages are slowed down by hand, so no timing is asserted.)"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+from app import service
+from app.config import Settings
+from app.errors import TooLarge
+
+LIMIT = Settings(max_seconds=0.05)
+
+
+def slowly(fn: Any, seconds: float) -> Any:
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        result = fn(*args, **kwargs)
+        time.sleep(seconds)
+        return result
+
+    return wrapped
+
+
+def test_a_slow_parse_spends_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service, "parse", slowly(service.parse, 0.1))
+    with pytest.raises(TooLarge, match=r"longer than 0.05 s, the limit \(max_seconds\)"):
+        service.explain_json("x * y + 1", {"x": 1.0, "y": 2.0}, LIMIT)
+
+
+def test_the_engine_gets_only_what_the_parse_left(monkeypatch: pytest.MonkeyPatch) -> None:
+    given: list[float] = []
+
+    def evaluate(graph: Any, values: Any, settings: Settings, options: Any) -> Any:
+        given.append(settings.max_seconds)
+        raise TooLarge("stop here")
+
+    monkeypatch.setattr(service, "parse", slowly(service.parse, 0.01))
+    monkeypatch.setattr(service, "evaluate", evaluate)
+    with pytest.raises(TooLarge):
+        service.explain_json("x * y + 2", {"x": 1.0, "y": 2.0}, LIMIT)
+    assert given and given[0] < 0.05 - 0.009
+
+
+def test_nothing_is_serialised_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    serialised: list[object] = []
+    monkeypatch.setattr(service, "evaluate", slowly(service.evaluate, 0.1))
+    monkeypatch.setattr(service, "to_json", lambda *args: serialised.append(args) or b"")
+    with pytest.raises(TooLarge):
+        service.explain_json("x * y + 3", {"x": 1.0, "y": 2.0}, LIMIT)
+    assert serialised == []
+
+
+def test_within_the_limit_the_answer_is_unchanged() -> None:
+    answer = service.explain_json("(x+y)*max(y,z)", {"x": 1.0, "y": 2.0, "z": 0.0}, Settings())
+    assert b'"gradients":{"x":2.0,"y":5.0,"z":0.0}' in answer

@@ -224,11 +224,13 @@ def run_atheris(runs: int) -> None:
         problem = problems(answer.status, answer.body)
         if problem:
             raise AssertionError(f"{problem}: {text!r}")
+        total = sum(seen.values())
+        if total % 10_000 == 0 or total == runs:  # libFuzzer exits without returning
+            print(f"atheris: {total:,} inputs, statuses {dict(sorted(seen.items()))}", flush=True)
 
     atheris.Setup([sys.argv[0], f"-runs={runs}", "-max_len=400"], one)
-    with contextlib.suppress(SystemExit):  # atheris exits when the runs are done
+    with contextlib.suppress(SystemExit):
         atheris.Fuzz()
-    print(f"atheris: {sum(seen.values()):,} inputs, statuses {dict(sorted(seen.items()))}")
 
 
 def main() -> None:

@@ -5,10 +5,12 @@ workloads, in one run.
     bench/.venv/bin/python -m bench.engine_cost --json     # the same figures as JSON
 
 Each figure is the median CPU time (time.process_time, so other processes on the machine count
-less) of at least 5 runs in one process. The parser builds the graph as it reads, so "parse" is
-the tokenizer and "build" is the rest of `parse()`. "total" is `service.explain_json`, what the
-API runs: with a parse ("uncached") and with the parse cache hit ("cached"). micrograd runs
-only where it is installed (bench/setup.sh); "core" is input values + forward + backward.
+less) of at least 5 runs in one process. The stages run with the cyclic GC paused, as the
+service runs them; the micrograd comparison runs both engines with the GC on, as a script
+would. The parser builds the graph as it reads, so "parse" is the tokenizer and "build" the
+rest of `parse()`. "total" is `service.explain_json`, what the API runs: with a parse
+("uncached") and with the parse cache hit ("cached"). micrograd runs only where it is
+installed (bench/setup.sh); its "forward" builds the Values, its "backward" is `backward()`.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from app.engine import backward, evaluate, forward, input_values
 from app.errors import ExpressionError
 from app.parser import parse, tokenize
 from app.serialize import to_json
-from app.service import explain_json
+from app.service import explain_json, no_cyclic_gc
 from bench import micrograd_ref as mg
 from bench.workloads import MATRIX_VECTOR, SLOPE_SIZES, WORKLOADS, matrix_vector, sum_of_products
 
@@ -38,12 +40,16 @@ TARGET_MICROGRAD_RATIO = 0.5
 _fresh = count(1)
 
 
-def cpu_seconds(fn: Callable[[], object], budget: float = 1.0) -> float:
+def cpu_seconds(
+    fn: Callable[[Any], object], budget: float = 1.0, prepare: Callable[[], Any] = lambda: None
+) -> float:
+    """Median CPU seconds of fn(prepare()), timing fn only."""
     times: list[float] = []
     deadline = time.process_time() + budget
     while len(times) < 5 or (time.process_time() < deadline and len(times) < 2_000):
+        prepared = prepare()
         start = time.process_time()
-        fn()
+        fn(prepared)
         times.append(time.process_time() - start)
     return statistics.median(times)
 
@@ -60,17 +66,18 @@ def stages(text: str, values: dict[str, Any]) -> dict[str, float]:
     forward(graph, forwarded)
     result = evaluate(graph, values, SETTINGS)
     to_json(result)
-    row = {
-        "parse": cpu_seconds(lambda: tokenize(text)),
-        "build": cpu_seconds(lambda: parse(text, SETTINGS)),
-        "forward": cpu_seconds(lambda: forward(graph, input_values(graph, values))),
-        "backward": cpu_seconds(lambda: backward(graph, forwarded)),
-        "check": cpu_seconds(lambda: evaluate(graph, values, SETTINGS)),
-        "serialise": cpu_seconds(lambda: to_json(result)),
-        "total": cpu_seconds(lambda: explain_json(uncached(text), values, SETTINGS)),
-        "total (cached parse)": cpu_seconds(lambda: explain_json(text, values, SETTINGS)),
-        "nodes": float(len(graph.nodes)),
-    }
+    with no_cyclic_gc():  # as the service runs every stage
+        row = {
+            "parse": cpu_seconds(lambda _: tokenize(text)),
+            "build": cpu_seconds(lambda _: parse(text, SETTINGS)),
+            "forward": cpu_seconds(lambda _: forward(graph, input_values(graph, values))),
+            "backward": cpu_seconds(lambda _: backward(graph, forwarded)),
+            "check": cpu_seconds(lambda _: evaluate(graph, values, SETTINGS)),
+            "serialise": cpu_seconds(lambda _: to_json(result)),
+            "total": cpu_seconds(lambda _: explain_json(uncached(text), values, SETTINGS)),
+            "total (cached parse)": cpu_seconds(lambda _: explain_json(text, values, SETTINGS)),
+            "nodes": float(len(graph.nodes)),
+        }
     row["build"] -= row["parse"]
     row["check"] -= row["forward"] + row["backward"]
     return row
@@ -82,7 +89,9 @@ def slope() -> dict[str, Any]:
     totals = []
     for n in sizes:
         text, values = sum_of_products(n)
-        totals.append(cpu_seconds(lambda t=text, v=values: explain_json(uncached(t), v, SETTINGS)))
+        totals.append(
+            cpu_seconds(lambda _, t=text, v=values: explain_json(uncached(t), v, SETTINGS))
+        )
     xs = [math.log(n) for n in sizes]
     ys = [math.log(t) for t in totals]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
@@ -99,12 +108,13 @@ def versus_micrograd(text: str, values: dict[str, Any]) -> dict[str, float]:
     mg_forward = mg.compile_forward(graph)
 
     def measure() -> dict[str, float]:
-        out = mg_forward(mg.leaves(values))
         return {
-            "ours forward": cpu_seconds(lambda: forward(graph, input_values(graph, values))),
-            "ours backward": cpu_seconds(lambda: backward(graph, forwarded)),
-            "micrograd forward": cpu_seconds(lambda: mg_forward(mg.leaves(values))),
-            "micrograd backward": cpu_seconds(out.backward),
+            "ours forward": cpu_seconds(lambda _: forward(graph, input_values(graph, values))),
+            "ours backward": cpu_seconds(lambda _: backward(graph, forwarded)),
+            "micrograd forward": cpu_seconds(lambda _: mg_forward(mg.leaves(values))),
+            "micrograd backward": cpu_seconds(  # on a new graph each time, as in training
+                lambda out: out.backward(), prepare=lambda: mg_forward(mg.leaves(values))
+            ),
         }
 
     row: dict[str, float] = mg.deep(measure)

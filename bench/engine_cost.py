@@ -5,10 +5,11 @@ workloads, in one run.
     bench/.venv/bin/python -m bench.engine_cost --json     # the same figures as JSON
 
 Each figure is the median CPU time (time.process_time, so other processes on the machine count
-less) of at least 5 runs in one process. The stages run with the cyclic GC paused, as the
-service runs them; the micrograd comparison runs both engines with the GC on, as a script
-would. The parser builds the graph as it reads, so "parse" is the tokenizer and "build" the
-rest of `parse()`. "total" is `service.explain_json`, what the API runs: with a parse
+less) of at least 5 runs in one process. Everything runs with the cyclic GC paused, as the
+service runs it; for micrograd, whose closures make reference cycles, garbage is collected
+between runs, untimed, so that neither side's time depends on what else is on the heap. The
+parser builds the graph as it reads, so "parse" is the tokenizer and "build" the rest of
+`parse()`. "total" is `service.explain_json`, what the API runs: with a parse
 ("uncached") and with the parse cache hit ("cached"). micrograd runs only where it is
 installed (bench/setup.sh); its "forward" builds the Values, its "backward" is `backward()`.
 """
@@ -16,6 +17,7 @@ installed (bench/setup.sh); its "forward" builds the Values, its "backward" is `
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import statistics
@@ -108,14 +110,22 @@ def versus_micrograd(text: str, values: dict[str, Any]) -> dict[str, float]:
     mg_forward = mg.compile_forward(graph)
 
     def measure() -> dict[str, float]:
-        return {
-            "ours forward": cpu_seconds(lambda _: forward(graph, input_values(graph, values))),
-            "ours backward": cpu_seconds(lambda _: backward(graph, forwarded)),
-            "micrograd forward": cpu_seconds(lambda _: mg_forward(mg.leaves(values))),
-            "micrograd backward": cpu_seconds(  # on a new graph each time, as in training
-                lambda out: out.backward(), prepare=lambda: mg_forward(mg.leaves(values))
-            ),
-        }
+        with no_cyclic_gc():
+            return {
+                "ours forward": cpu_seconds(
+                    lambda _: forward(graph, input_values(graph, values)), prepare=gc.collect
+                ),
+                "ours backward": cpu_seconds(
+                    lambda _: backward(graph, forwarded), prepare=gc.collect
+                ),
+                "micrograd forward": cpu_seconds(
+                    lambda _: mg_forward(mg.leaves(values)), prepare=gc.collect
+                ),
+                "micrograd backward": cpu_seconds(  # on a new graph each time, as in training
+                    lambda out: out.backward(),
+                    prepare=lambda: (gc.collect(), mg_forward(mg.leaves(values)))[1],
+                ),
+            }
 
     row: dict[str, float] = mg.deep(measure)
     ours = row["ours forward"] + row["ours backward"]

@@ -38,9 +38,14 @@ function backwardSentence(index, node) {
   return sends.length ? `${start}; it sends upstream × local: ${sends.join(", ")}.` : `${start}.`;
 }
 
-// The result line once the backward pass is complete: f and every input's gradient.
+const RESULT_GRADIENTS_MAX = 12; // the table and the gradient check list the rest
+
+// The result line once the backward pass is complete: f and the inputs' gradients.
 export function resultLine(index) {
   const outName = index.output.name;
-  const grads = index.variables.map((node) => `∂${outName}/∂${node.name} = ${n(node.grad)}`);
+  const shown = index.variables.slice(0, RESULT_GRADIENTS_MAX);
+  const grads = shown.map((node) => `∂${outName}/∂${node.name} = ${n(node.grad)}`);
+  const more = index.variables.length - shown.length;
+  if (more > 0) grads.push(`… and ${more} more in the table`);
   return [`${outName} = ${n(index.output.value)}`, ...grads].join("   ");
 }

@@ -141,7 +141,7 @@ function variableRow(doc, name, value, range, { valueChanged, onRange }) {
   const lowField = el(doc, "input", { type: "number", step: "any", class: "bp-var-bound", "aria-label": `${name}, slider minimum` });
   const highField = el(doc, "input", { type: "number", step: "any", class: "bp-var-bound", "aria-label": `${name}, slider maximum` });
   const element = el(doc, "div", { class: "bp-var", "data-var": name }, [
-    el(doc, "label", { for: id, class: "bp-var-name", text: name }),
+    el(doc, "label", { for: id, class: "bp-var-name", text: name, title: name }),
     number,
     el(doc, "div", { class: "bp-var-range" }, [lowField, slider, highField]),
   ]);

@@ -133,16 +133,22 @@ function edgeCard(ctx, edge, { link = true } = {}) {
   const target = index.nodes.get(edge.target);
   const local = latexNumber(edge.local);
   const symbolic = edge.local_latex.trim() === local ? "" : ` = ${edge.local_latex}`;
-  const product = `${wrapNegative(latexNumber(edge.upstream))} \\times ${wrapNegative(local)} = ${latexNumber(edge.downstream)}`;
   const title = link ? edgeLink(ctx, edge) : el(doc, "span", { text: plainEdge(index, edge) });
   const card = el(doc, "section", { class: `bp-card${edge.kink ? " is-kink" : ""}`, "data-edge": edge.id }, [
     el(doc, "h4", { class: "bp-card-title" }, [title]),
-    math(ctx, `\\text{local: } ${edge.partial_latex}${symbolic} = ${local}`, true),
-    math(ctx, `\\text{downstream: } \\underbrace{${gradLatex(index, target)}}_{\\text{upstream}} \\cdot \\underbrace{${edge.partial_latex}}_{\\text{local}} = ${product}`, true),
+    math(ctx, `\\text{local: }\\; ${edge.partial_latex}${symbolic} = ${local}`, true),
+    math(ctx, chainLatex(index, target, edge), true),
     numbers(doc, [["upstream", edge.upstream], ["local", edge.local], ["downstream", edge.downstream]]),
   ]);
   if (edge.kink) card.append(kinkNote(ctx, target));
   return card;
+}
+
+// downstream = upstream · local: each factor's symbol with its number braced under it.
+function chainLatex(index, target, edge) {
+  const factor = (symbol, value) => `\\underbrace{${symbol}}_{${latexNumber(value)}}`;
+  const upstream = factor(gradLatex(index, target), edge.upstream);
+  return `${upstream} \\cdot ${factor(edge.partial_latex, edge.local)} = ${latexNumber(edge.downstream)}`;
 }
 
 // "upstream 3 × local 1 = downstream 3" in words and plain numbers: for screen readers,

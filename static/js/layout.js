@@ -54,6 +54,7 @@ export function createLayouter({ workerUrl = new URL("./layout-worker.js", impor
         worker = null;
         resolve(runLayout(input));
       };
+      worker.postMessage({ id, input });
     });
     const cancel = () => {
       clearInterval(timer);

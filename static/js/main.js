@@ -133,6 +133,11 @@ function failed(error, expression) {
   }
   editor.showError(error, expression);
   document.getElementById("graph-panel").classList.add("is-stale");
+  if (!model.index) {
+    // Nothing computed yet (a link with a typo, say): still offer the values it carried.
+    editor.setVariables(Object.keys(model.values), model.values, model.ranges);
+    stage.setNotice(["The graph appears here as soon as the expression can be computed."]);
+  }
   setBusy("error");
 }
 
@@ -317,5 +322,7 @@ document.addEventListener("keydown", (event) => {
   controls.handleKey(event);
 });
 
+controls.setEnabled(false);
+stage.setDrawingTools(false);
 editor.setExpression(model.expression);
 compute.schedule(0);

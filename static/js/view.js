@@ -15,7 +15,9 @@ import { createTraveller } from "./travel.js";
 // Past this many nodes and edges, tabbing through each would be a chore: they leave the
 // tab order, and the table (which lists them all) is the keyboard route instead.
 const KEYBOARD_ITEMS_MAX = 300;
-const FIT_SCALE = { min: 0.45, max: 1.6 };
+// "Fit" fills the panel's width up to 1.6× (a projector wants big numbers). A graph too wide
+// to stay legible that way is shown whole instead (an overview to zoom into), down to 5 %.
+const FIT_SCALE = { legible: 0.6, max: 1.6, min: 0.05 };
 const PAD = 12;
 const LEGEND_WIDTH = 600; // the drawing is never narrower than its key
 
@@ -128,15 +130,28 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
   }
 
   function applyZoom() {
-    if (zoom.fit) {
-      const available = Math.max(scroller.clientWidth - 4, 200);
-      const tallest = Math.max(320, (doc.defaultView?.innerHeight ?? 800) * 0.7);
-      zoom.scale = clamp(Math.min(available / size.width, tallest / size.height), FIT_SCALE.min, FIT_SCALE.max);
-    }
+    if (zoom.fit) zoom.scale = fitScale();
     root.setAttribute("width", round(size.width * zoom.scale));
     root.setAttribute("height", round(size.height * zoom.scale));
   }
 
+  function fitScale() {
+    const byWidth = Math.max(scroller.clientWidth - 4, 200) / size.width;
+    if (byWidth >= FIT_SCALE.legible) return Math.min(byWidth, FIT_SCALE.max);
+    const tallest = Math.max(320, (doc.defaultView?.innerHeight ?? 800) * 0.7);
+    return clamp(Math.min(byWidth, tallest / size.height), FIT_SCALE.min, FIT_SCALE.max);
+  }
+
+  // Zoom about the middle of what is in view, so zooming in on a detail keeps it in view.
+  function zoomTo(scale) {
+    const middle = { x: (scroller.scrollLeft + scroller.clientWidth / 2) / zoom.scale, y: (scroller.scrollTop + scroller.clientHeight / 2) / zoom.scale };
+    zoom = { fit: false, scale };
+    applyZoom();
+    scroller.scrollLeft = middle.x * scale - scroller.clientWidth / 2;
+    scroller.scrollTop = middle.y * scale - scroller.clientHeight / 2;
+  }
+
+  enablePanning(scroller);
   const resizer = new ResizeObserver(() => zoom.fit && parts && applyZoom());
   resizer.observe(scroller);
 
@@ -155,10 +170,7 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
       zoom = { fit: true, scale: zoom.scale };
       applyZoom();
     },
-    zoomBy(factor) {
-      zoom = { fit: false, scale: clamp(zoom.scale * factor, 0.2, 4) };
-      applyZoom();
-    },
+    zoomBy: (factor) => zoomTo(clamp(zoom.scale * factor, FIT_SCALE.min, 4)),
     get scale() {
       return zoom.scale;
     },
@@ -187,6 +199,28 @@ function svgHost(doc, container) {
   scroller.setAttribute("aria-label", "Drawing of the graph (scrollable)");
   container.append(scroller);
   return scroller;
+}
+
+// Drag the background to move a drawing bigger than its frame (clicks on items still select).
+function enablePanning(scroller) {
+  let start = null;
+  scroller.addEventListener("pointerdown", (event) => {
+    if (event.button !== 0 || event.target.closest("[data-node], [data-edge]")) return;
+    start = { x: event.clientX, y: event.clientY, left: scroller.scrollLeft, top: scroller.scrollTop };
+    scroller.setPointerCapture(event.pointerId);
+    scroller.classList.add("is-panning");
+  });
+  scroller.addEventListener("pointermove", (event) => {
+    if (!start) return;
+    scroller.scrollLeft = start.left - (event.clientX - start.x);
+    scroller.scrollTop = start.top - (event.clientY - start.y);
+  });
+  const stop = () => {
+    start = null;
+    scroller.classList.remove("is-panning");
+  };
+  scroller.addEventListener("pointerup", stop);
+  scroller.addEventListener("pointercancel", stop);
 }
 
 // The layout's end points touch the node's box with its label bands; move them onto the

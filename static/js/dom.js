@@ -37,3 +37,8 @@ export function uniqueId(prefix) {
 export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
 }
+
+// A scrolling box for a wide table: focusable, so it can be scrolled from the keyboard.
+export function scrollRegion(doc, label, children) {
+  return el(doc, "div", { class: "bp-table-scroll", tabindex: 0, role: "region", "aria-label": label }, children);
+}

@@ -73,8 +73,8 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     input.setAttribute("aria-invalid", "true");
     error.dataset.position = position ?? "";
     const parts = [];
-    if (position != null) parts.push(caretView(doc, expression, position, () => focusColumn(position)));
-    parts.push(el(doc, "p", { class: "bp-error-message", text: message }));
+    if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(position)));
+    parts.splice(1, 0, el(doc, "p", { class: "bp-error-message", text: message }));
     error.replaceChildren(...parts);
     error.classList.add("is-shown");
   }
@@ -114,23 +114,26 @@ function presetSelect(doc, id, presets) {
 }
 
 // The expression again in a monospace line with a caret under the reported column, as a
-// compiler would print it; a long expression is cut to a window around the column.
+// compiler would print it; a long expression is cut to a window around the column. The
+// picture is for the eyes (clicking it moves the cursor there); the message and the button
+// say the same in words.
 function caretView(doc, expression, position, onClick) {
   const text = expression.replace(/\s/g, " ");
   const start = Math.max(0, position - CARET_WINDOW);
   const end = Math.min(text.length, position + CARET_WINDOW);
   const lead = start > 0 ? "…" : "";
-  const at = text[position] ?? " ";
   const code = el(doc, "code", { class: "bp-caret-text" }, [
     lead + text.slice(start, position),
-    el(doc, "mark", { text: at }),
+    el(doc, "mark", { text: text[position] ?? " " }),
     text.slice(position + 1, end) + (end < text.length ? "…" : ""),
   ]);
   const caret = el(doc, "span", { class: "bp-caret", text: `${" ".repeat(lead.length + position - start)}^` });
-  return el(doc, "button", { type: "button", class: "bp-caret-view", title: "Put the cursor at this column", "aria-label": `Go to column ${position} in the expression`, on: { click: onClick } }, [
+  const picture = el(doc, "div", { class: "bp-caret-view", "aria-hidden": "true", on: { click: onClick } }, [
     el(doc, "span", { class: "bp-caret-line" }, [code]),
     el(doc, "span", { class: "bp-caret-line" }, [caret]),
   ]);
+  const jump = el(doc, "button", { type: "button", class: "bp-link bp-caret-jump", text: `Go to column ${position}`, on: { click: onClick } });
+  return [picture, jump];
 }
 
 function variableRow(doc, name, value, range, { valueChanged, onRange }) {

@@ -1,7 +1,7 @@
 // The gradient check: every input's analytic gradient (backpropagation) beside a numeric one
 // from central differences, with their relative error.
 
-import { el } from "./dom.js";
+import { el, scrollRegion } from "./dom.js";
 import { MINUS } from "./format.js";
 
 export function createGradCheck(container) {
@@ -28,7 +28,7 @@ export function createGradCheck(container) {
 
 function checkTable(doc, rows) {
   const head = ["Variable", "Analytic", "Numeric", "Relative error", "Result"];
-  return el(doc, "div", { class: "bp-table-scroll" }, [
+  return scrollRegion(doc, "Gradient check", [
     el(doc, "table", { class: "bp-table" }, [
       el(doc, "caption", { text: "Backpropagation against the central difference (f(x + h) − f(x − h)) / 2h, h = 10⁻⁴" }),
       el(doc, "thead", {}, [el(doc, "tr", {}, head.map((text) => el(doc, "th", { scope: "col", text })))]),

@@ -1,7 +1,7 @@
 // The reference of every operator and function, from GET /api/v1/functions: what to type,
 // the local derivatives (typeset), and how each passes the gradient back.
 
-import { el } from "./dom.js";
+import { el, scrollRegion } from "./dom.js";
 import { loadMath, mathElement } from "./math.js";
 
 const ARGUMENTS = ["x", "y"]; // the API writes each gate's formula in x and y
@@ -32,7 +32,7 @@ export function createHelp(container, { functions }) {
 
 function helpTable(doc, katex, entries) {
   const head = ["Type", "Gate", "Local derivatives", "How the gradient passes", "At a kink"];
-  return el(doc, "div", { class: "bp-table-scroll" }, [
+  return scrollRegion(doc, "Operators and functions", [
     el(doc, "table", { class: "bp-table bp-help-table" }, [
       el(doc, "thead", {}, [el(doc, "tr", {}, head.map((text) => el(doc, "th", { scope: "col", text })))]),
       el(doc, "tbody", {}, entries.map((entry) => helpRow(doc, katex, entry))),

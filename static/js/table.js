@@ -2,7 +2,7 @@
 // for copying into a notebook or a spreadsheet, and instead of the drawing for big graphs.
 
 import { copyText } from "./clipboard.js";
-import { el } from "./dom.js";
+import { el, scrollRegion } from "./dom.js";
 import { formatExact } from "./format.js";
 import { plainDefinition, plainEdge } from "./model.js";
 
@@ -72,7 +72,7 @@ function section(doc, title, columns, index, items, limit, onMore, firstCell) {
     el(doc, "tbody", {}, rows),
   ]);
   const more = items.length > shown.length ? el(doc, "button", { type: "button", class: "button", text: `Show ${Math.min(PAGE, items.length - shown.length)} more`, on: { click: onMore } }) : null;
-  return el(doc, "div", { class: "bp-table-scroll" }, [table, more]);
+  return scrollRegion(doc, title, [table, more]);
 }
 
 function nodeButton(doc, index, node, onSelect) {

@@ -5,6 +5,10 @@
 // The view draws once per graph structure (draw) and afterwards only rewrites numbers
 // (update), so dragging a slider never moves anything. What is visible at an animation step
 // is a set of classes the player toggles (markNode, markEdge, setCurrent).
+//
+// Each node and wire is a button named by its aria-label; the numbers written next to it sit
+// in a layer of their own (data-for points back), so a button's text never contradicts its
+// name for a screen reader, and the numbers are drawn above every wire.
 
 import { clear, setText, svg, uniqueId } from "./dom.js";
 import { formatNumber } from "./format.js";
@@ -19,6 +23,7 @@ const KEYBOARD_ITEMS_MAX = 300;
 // to stay legible that way is shown whole instead (an overview to zoom into), down to 5 %.
 const FIT_SCALE = { legible: 0.6, max: 1.6, min: 0.05 };
 const PAD = 12;
+const ITEM = "[data-node], [data-edge], [data-for]"; // what a click selects (a number selects its item)
 const LEGEND_WIDTH = 600; // the drawing is never narrower than its key
 
 export function createGraphView(container, { onSelect = () => {}, label = "Computational graph" } = {}) {
@@ -41,9 +46,10 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
   });
 
   function pick(target) {
-    const item = target.closest?.("[data-node], [data-edge]");
+    const item = target.closest?.(ITEM);
     if (!item) return false;
-    onSelect(item.dataset.node ? { kind: "node", id: item.dataset.node } : { kind: "edge", id: item.dataset.edge });
+    const id = item.dataset.node ?? item.dataset.edge ?? item.dataset.for;
+    onSelect({ kind: id.startsWith("n") ? "node" : "edge", id });
     return true;
   }
 
@@ -58,19 +64,22 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
     const scene = svg(doc, "g", { transform: `translate(${PAD},${LEGEND_HEIGHT + PAD})` });
     const edgeLayer = svg(doc, "g", { class: "bp-edges" });
     const nodeLayer = svg(doc, "g", { class: "bp-nodes" });
+    const labelLayer = svg(doc, "g", { class: "bp-number-layer", "aria-hidden": "true" });
     parts = { nodes: new Map(), edges: new Map(), stub: null };
     for (const edge of index.graph.edges) {
       const drawn = drawEdge(doc, edge, wirePoints(index, layout, edge), layout.edges[edge.id], markerIds, keyboard);
       parts.edges.set(edge.id, drawn);
       edgeLayer.append(drawn.group);
+      labelLayer.append(drawn.labels);
     }
     for (const node of index.graph.nodes) {
       const drawn = drawNode(doc, node, layout.nodes[node.id], keyboard);
       parts.nodes.set(node.id, drawn);
       nodeLayer.append(drawn.group);
+      labelLayer.append(drawn.labels);
     }
     parts.stub = drawOutputStub(doc, index.output, layout.nodes[index.output.id], markerIds);
-    scene.append(edgeLayer, parts.stub.group, nodeLayer, traveller.layer);
+    scene.append(edgeLayer, parts.stub.group, nodeLayer, labelLayer, traveller.layer);
     root.append(markers(doc, markerIds), legend(doc), scene);
     update(index);
     applyZoom();
@@ -97,13 +106,14 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
     root.setAttribute("aria-label", `${label}: ${index.graph.nodes.length} nodes, output ${index.output.name} = ${formatNumber(index.output.value)}`);
   }
 
-  function markNode(id, phase, on) {
-    parts?.nodes.get(id)?.group.classList.toggle(phase === "forward" ? "has-value" : "has-grad", on);
+  function mark(drawn, phase, on) {
+    const done = phase === "forward" ? "has-value" : "has-grad";
+    drawn?.group.classList.toggle(done, on);
+    drawn?.labels?.classList.toggle(done, on);
   }
 
-  function markEdge(id, phase, on) {
-    parts?.edges.get(id)?.group.classList.toggle(phase === "forward" ? "has-value" : "has-grad", on);
-  }
+  const markNode = (id, phase, on) => mark(parts?.nodes.get(id), phase, on);
+  const markEdge = (id, phase, on) => mark(parts?.edges.get(id), phase, on);
 
   function markOutput(phase, on) {
     parts?.stub.group.classList.toggle(phase === "forward" ? "has-value" : "has-grad", on);
@@ -205,7 +215,7 @@ function svgHost(doc, container) {
 function enablePanning(scroller) {
   let start = null;
   scroller.addEventListener("pointerdown", (event) => {
-    if (event.button !== 0 || event.target.closest("[data-node], [data-edge]")) return;
+    if (event.button !== 0 || event.target.closest(ITEM)) return;
     start = { x: event.clientX, y: event.clientY, left: scroller.scrollLeft, top: scroller.scrollTop };
     scroller.setPointerCapture(event.pointerId);
     scroller.classList.add("is-panning");
@@ -243,29 +253,29 @@ function drawEdge(doc, edge, points, placed, markerIds, keyboard) {
   const hit = svg(doc, "path", { class: "bp-hit", d });
   const value = svg(doc, "text", { class: "bp-value", x: round(placed.x), y: round(placed.y - 9) });
   const grad = svg(doc, "text", { class: "bp-grad", x: round(placed.x), y: round(placed.y + FONT.number + 7) });
-  const group = svg(doc, "g", itemAttrs("edge", edge.id, keyboard), [wire, backWire, hit, value, grad]);
-  return { group, wire, value, grad };
+  const group = svg(doc, "g", itemAttrs("edge", edge.id, keyboard), [wire, backWire, hit]);
+  const labels = svg(doc, "g", { class: "bp-labels", "data-for": edge.id }, [value, grad]);
+  return { group, labels, wire, value, grad };
 }
 
 function drawNode(doc, node, placed, keyboard) {
   const shape = nodeShape(node);
-  const group = svg(doc, "g", {
-    ...itemAttrs("node", node.id, keyboard),
-    class: `bp-node bp-${node.kind}`,
-    transform: `translate(${round(placed.x)},${round(placed.y)})`,
-  });
+  const transform = `translate(${round(placed.x)},${round(placed.y)})`;
   const outline = shape.circle
     ? svg(doc, "circle", { class: "bp-shape", r: round(shape.r) })
     : svg(doc, "rect", { class: "bp-shape", x: round(-shape.width / 2), y: round(-shape.height / 2), width: round(shape.width), height: round(shape.height), rx: 7 });
-  group.append(outline, svg(doc, "text", { class: "bp-symbol", y: 1, text: node.label }));
-  const drawn = { group, value: null, grad: null };
+  const group = svg(doc, "g", { ...itemAttrs("node", node.id, keyboard), class: `bp-node bp-${node.kind}`, transform }, [outline]);
+  const labels = svg(doc, "g", { class: `bp-labels bp-${node.kind}-labels`, "data-for": node.id, transform }, [
+    svg(doc, "text", { class: "bp-symbol", y: 1, text: node.label }),
+  ]);
+  const drawn = { group, labels, value: null, grad: null };
   if (node.kind === "op") {
-    group.append(svg(doc, "text", { class: "bp-name", y: round(-shape.r - 7), text: node.name }));
+    labels.append(svg(doc, "text", { class: "bp-name", y: round(-shape.r - 7), text: node.name }));
   } else if (node.kind === "input") {
     const edge = shape.height / 2;
     drawn.value = svg(doc, "text", { class: "bp-value", y: round(-edge - 8) });
     drawn.grad = svg(doc, "text", { class: "bp-grad", y: round(edge + BAND.input - 4) });
-    group.append(drawn.value, drawn.grad);
+    labels.append(drawn.value, drawn.grad);
   }
   return drawn;
 }

@@ -10,6 +10,7 @@ from playwright.sync_api import Locator, Page
 
 LECTURE = "(x+y)*max(y,z)"
 LECTURE_VALUES = {"x": 1.0, "y": 2.0, "z": 0.0}
+BAD_EXPRESSION = "(x+y)*max(y,,z)"  # the API: "A value is missing in max(…) at column 12."
 NEURON = "1 / (1 + exp(-(w0*x0 + w1*x1 + w2)))"
 NEURON_VALUES = {"w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0, "w2": -3.0}
 

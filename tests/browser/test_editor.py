@@ -8,6 +8,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import Traffic
 from tests.browser.helpers import (
+    BAD_EXPRESSION,
     LECTURE,
     LECTURE_VALUES,
     NEURON,
@@ -21,8 +22,7 @@ from tests.browser.helpers import (
 
 pytestmark = pytest.mark.browser
 
-BAD = "(x+y)*max(y,,z)"
-
+BAD = BAD_EXPRESSION
 
 def test_bad_expression_points_at_the_reported_column(
     page: Page, live_server: str, api: httpx.Client, traffic: Traffic
@@ -65,9 +65,9 @@ def test_slider_recomputes_live_without_a_new_layout(
     assert page.input_value(".bp-var[data-var=z] .bp-var-value") == "5"
     for name in LECTURE_VALUES:
         node = next(n for n in expected["nodes"] if n["name"] == name)
-        assert number(page.locator(f"[data-node={node['id']}] .bp-grad")) == node["grad"]
+        assert number(page.locator(f"[data-for={node['id']}] .bp-grad")) == node["grad"]
     for edge in expected["edges"]:
-        assert number(page.locator(f"[data-edge={edge['id']}] .bp-grad")) == edge["downstream"]
+        assert number(page.locator(f"[data-for={edge['id']}] .bp-grad")) == edge["downstream"]
     after = page.eval_on_selector_all("[data-node]", "nodes => nodes.map(n => n.getAttribute('transform'))")
     assert after == before
     assert page.evaluate("d => d.isConnected", drawing)  # the same drawing, not a new one
@@ -96,7 +96,7 @@ def test_examples_load_the_cs231n_neuron(page: Page, live_server: str, api: http
     assert page.input_value(".bp-expr-input") == NEURON
     for name, grad in expected["gradients"].items():
         node = next(n for n in expected["nodes"] if n["name"] == name)
-        assert number(page.locator(f"[data-node={node['id']}] .bp-grad")) == pytest.approx(grad, abs=5e-5)
+        assert number(page.locator(f"[data-for={node['id']}] .bp-grad")) == pytest.approx(grad, abs=5e-5)
     assert round(expected["gradients"]["w0"], 2) == -0.20  # the lecture's figures
     assert round(expected["gradients"]["x1"], 2) == -0.59
 

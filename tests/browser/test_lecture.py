@@ -29,7 +29,7 @@ def test_permalink_plays_to_the_end_and_shows_the_gradients(
     steps = 2 * len(graph["nodes"])
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES, step=0))
     assert page.inner_text(".bp-counter") == f"0 / {steps}"
-    inputs = {name: f"[data-node={node_id(graph, name)}] .bp-grad" for name in LECTURE_VALUES}
+    inputs = {name: f"[data-for={node_id(graph, name)}] .bp-grad" for name in LECTURE_VALUES}
     assert not any(is_visible_text(page.locator(selector)) for selector in inputs.values())
 
     page.select_option(".bp-speed", "4")

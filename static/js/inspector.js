@@ -91,7 +91,7 @@ function edgePanel(ctx, edge) {
     edgeCard(ctx, edge, { link: false }),
   ];
   if (index.out.get(source.id).length > 1) {
-    parts.push(el(doc, "p", { class: "bp-note" }, [nodeLink(ctx, source), " also feeds other gates; its gradient is the sum:"]));
+    parts.push(el(doc, "h3", { class: "bp-subtitle" }, ["All of ", nodeLink(ctx, source), "'s gradient"]));
     parts.push(gradientBlock(ctx, source));
   }
   parts.push(plotFigure(ctx, edge));
@@ -144,11 +144,12 @@ function edgeCard(ctx, edge, { link = true } = {}) {
   return card;
 }
 
-// downstream = upstream · local: each factor's symbol with its number braced under it.
+// downstream = upstream · local: the symbols and their numbers, then the product on a line
+// of its own (the inspector is narrow and a projector needs big digits).
 function chainLatex(index, target, edge) {
-  const factor = (symbol, value) => `\\underbrace{${symbol}}_{${latexNumber(value)}}`;
-  const upstream = factor(gradLatex(index, target), edge.upstream);
-  return `${upstream} \\cdot ${factor(edge.partial_latex, edge.local)} = ${latexNumber(edge.downstream)}`;
+  const symbols = `${gradLatex(index, target)} \\cdot ${edge.partial_latex}`;
+  const numbers = `${wrapNegative(latexNumber(edge.upstream))} \\times ${wrapNegative(latexNumber(edge.local))}`;
+  return `\\begin{aligned} ${symbols} &= ${numbers} \\\\ &= ${latexNumber(edge.downstream)} \\end{aligned}`;
 }
 
 // "upstream 3 × local 1 = downstream 3" in words and plain numbers: for screen readers,

@@ -10,7 +10,15 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Locator,
+    Page,
+    Playwright,
+    Route,
+    sync_playwright,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -101,7 +109,7 @@ def api(live_server: str) -> Iterator[httpx.Client]:
         yield client
 
 
-def screenshot(target: Page, name: str, **options: object) -> Path:
+def screenshot(target: Page | Locator, name: str, **options: object) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     target.screenshot(path=str(path), **options)  # type: ignore[arg-type]

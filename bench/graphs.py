@@ -21,7 +21,11 @@ def sized_expression(nodes: int) -> tuple[str, dict[str, float]]:
     terms = [f"v{i}*tanh(w{i}*x{i % INPUTS} + b{i})" for i in range(units)]
     values = {f"x{j}": 0.25 * (j + 1) for j in range(INPUTS)}
     for i in range(units):
-        values |= {f"v{i}": round(0.5 - 0.01 * (i % 50), 2), f"w{i}": (i % 7 - 3) / 10, f"b{i}": i / 100}
+        values |= {
+            f"v{i}": round(0.5 - 0.01 * (i % 50), 2),
+            f"w{i}": (i % 7 - 3) / 10,
+            f"b{i}": i / 100,
+        }
     text = " + ".join(terms)
     missing = nodes - node_count(text)
     # Each extra "+ u_k" adds two nodes; an odd remainder becomes "+ 1", also two nodes, so

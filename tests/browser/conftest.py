@@ -67,7 +67,9 @@ def traffic() -> Traffic:
 
 def open_page(browser: Browser, traffic: Traffic, **context_options: object) -> Page:
     """A page in a fresh context, with every request outside 127.0.0.1 aborted and noted."""
-    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **context_options})  # type: ignore[arg-type]
+    context = browser.new_context(
+        **{"viewport": {"width": 1400, "height": 1000}, **context_options}
+    )  # type: ignore[arg-type]
 
     def guard(route: Route) -> None:
         url = route.request.url
@@ -81,7 +83,9 @@ def open_page(browser: Browser, traffic: Traffic, **context_options: object) -> 
     def console(message: ConsoleMessage) -> None:
         if message.type != "error":
             return
-        if message.text.startswith(EXPECTED_LOG) and "/api/v1/graph" in message.location.get("url", ""):
+        if message.text.startswith(EXPECTED_LOG) and "/api/v1/graph" in message.location.get(
+            "url", ""
+        ):
             traffic.api_400s += 1
             return
         traffic.errors.append(f"{message.text} ({message.location.get('url')})")

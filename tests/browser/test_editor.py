@@ -24,10 +24,13 @@ pytestmark = pytest.mark.browser
 
 BAD = BAD_EXPRESSION
 
+
 def test_bad_expression_points_at_the_reported_column(
     page: Page, live_server: str, api: httpx.Client, traffic: Traffic
 ) -> None:
-    detail = api.post("/api/v1/graph", json={"expression": BAD, "values": LECTURE_VALUES}).json()["detail"]
+    detail = api.post("/api/v1/graph", json={"expression": BAD, "values": LECTURE_VALUES}).json()[
+        "detail"
+    ]
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     page.fill(".bp-expr-input", BAD)
     wait_for_state(page, "error")
@@ -39,7 +42,9 @@ def test_bad_expression_points_at_the_reported_column(
     assert lines[0] == BAD and lines[1].index("^") == detail["position"]
     mark, caret = error.locator("mark").bounding_box(), error.locator(".bp-caret").bounding_box()
     assert mark and caret
-    assert abs((caret["x"] + caret["width"] - mark["width"]) - mark["x"]) < 2  # the ^ under the mark
+    assert (
+        abs((caret["x"] + caret["width"] - mark["width"]) - mark["x"]) < 2
+    )  # the ^ under the mark
     assert page.get_attribute(".bp-expr-input", "aria-invalid") == "true"
     assert "is-stale" in (page.get_attribute("#graph-panel", "class") or "")
 
@@ -55,12 +60,16 @@ def test_slider_recomputes_live_without_a_new_layout(
     page: Page, live_server: str, api: httpx.Client
 ) -> None:
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
-    before = page.eval_on_selector_all("[data-node]", "nodes => nodes.map(n => n.getAttribute('transform'))")
+    before = page.eval_on_selector_all(
+        "[data-node]", "nodes => nodes.map(n => n.getAttribute('transform'))"
+    )
     drawing = page.evaluate_handle("document.querySelector('.bp-graph').firstChild")
     slider = page.locator(".bp-var[data-var=z] .bp-var-slider")
     slider.focus()
     page.keyboard.press("End")  # the slider's maximum, 5
-    page.wait_for_function("() => document.querySelector('.bp-stub .bp-value').textContent === '15'")
+    page.wait_for_function(
+        "() => document.querySelector('.bp-stub .bp-value').textContent === '15'"
+    )
     expected = graph_json(api, LECTURE, {**LECTURE_VALUES, "z": 5.0})
     assert page.input_value(".bp-var[data-var=z] .bp-var-value") == "5"
     for name in LECTURE_VALUES:
@@ -68,7 +77,9 @@ def test_slider_recomputes_live_without_a_new_layout(
         assert number(page.locator(f"[data-for={node['id']}] .bp-grad")) == node["grad"]
     for edge in expected["edges"]:
         assert number(page.locator(f"[data-for={edge['id']}] .bp-grad")) == edge["downstream"]
-    after = page.eval_on_selector_all("[data-node]", "nodes => nodes.map(n => n.getAttribute('transform'))")
+    after = page.eval_on_selector_all(
+        "[data-node]", "nodes => nodes.map(n => n.getAttribute('transform'))"
+    )
     assert after == before
     assert page.evaluate("d => d.isConnected", drawing)  # the same drawing, not a new one
     page.wait_for_function("() => location.search.includes('z=5')")
@@ -84,7 +95,9 @@ def test_typing_a_new_variable_adds_its_field(page: Page, live_server: str) -> N
     wait_for_state(page, "ready")
     assert number(page.locator(".bp-stub .bp-value")) == 7.0  # 6 + 1·1
     page.fill(".bp-var[data-var=w] .bp-var-value", "-2.5")
-    page.wait_for_function("() => document.querySelector('.bp-stub .bp-value').textContent === '3.5'")
+    page.wait_for_function(
+        "() => document.querySelector('.bp-stub .bp-value').textContent === '3.5'"
+    )
 
 
 def test_examples_load_the_cs231n_neuron(page: Page, live_server: str, api: httpx.Client) -> None:
@@ -96,14 +109,18 @@ def test_examples_load_the_cs231n_neuron(page: Page, live_server: str, api: http
     assert page.input_value(".bp-expr-input") == NEURON
     for name, grad in expected["gradients"].items():
         node = next(n for n in expected["nodes"] if n["name"] == name)
-        assert number(page.locator(f"[data-for={node['id']}] .bp-grad")) == pytest.approx(grad, abs=5e-5)
+        assert number(page.locator(f"[data-for={node['id']}] .bp-grad")) == pytest.approx(
+            grad, abs=5e-5
+        )
     assert round(expected["gradients"]["w0"], 2) == -0.20  # the lecture's figures
     assert round(expected["gradients"]["x1"], 2) == -0.59
 
 
 def test_every_example_computes(page: Page, live_server: str) -> None:
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
-    options = page.eval_on_selector_all(".bp-preset option", "options => options.map(o => o.value).filter(Boolean)")
+    options = page.eval_on_selector_all(
+        ".bp-preset option", "options => options.map(o => o.value).filter(Boolean)"
+    )
     assert len(options) >= 12
     for option in options:
         page.select_option(".bp-preset", option)

@@ -77,7 +77,9 @@ def test_max_gate_inspector_shows_upstream_times_local(
         tex = card.locator("annotation").first.text_content() or ""
         assert edge["partial_latex"] in tex
     y_card = panel.locator(".bp-card").first
-    assert "y > z" in y_card.locator("annotation").first.text_content() or ""  # ∂b/∂y = 𝟙[y > z] = 1
+    assert (
+        "y > z" in y_card.locator("annotation").first.text_content() or ""
+    )  # ∂b/∂y = 𝟙[y > z] = 1
     assert "sel=" + gate in page.url
 
 
@@ -107,7 +109,10 @@ def test_one_input_gate_plots_the_tangent(page: Page, live_server: str) -> None:
     plot.wait_for()
     slope = 1 / (1 + math.exp(-1)) * (1 - 1 / (1 + math.exp(-1)))
     assert f"slope is {slope:.4f}" in plot.get_attribute("aria-label")  # type: ignore[operator]
-    x1, y1, x2, y2 = (float(plot.locator(".bp-plot-tangent").get_attribute(a) or "nan") for a in ("x1", "y1", "x2", "y2"))
+    x1, y1, x2, y2 = (
+        float(plot.locator(".bp-plot-tangent").get_attribute(a) or "nan")
+        for a in ("x1", "y1", "x2", "y2")
+    )
     point = plot.locator(".bp-plot-point")
     cx, cy = float(point.get_attribute("cx") or "nan"), float(point.get_attribute("cy") or "nan")
     # The marked point lies on the tangent line.

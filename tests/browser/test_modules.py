@@ -53,7 +53,9 @@ def test_javascript_gates_match_the_api(page: Page, live_server: str, api: httpx
     checked = 0
     for op in ops:
         for expression, values, args in samples(op):
-            graph = api.post("/api/v1/graph", json={"expression": expression, "values": values}).json()
+            graph = api.post(
+                "/api/v1/graph", json={"expression": expression, "values": values}
+            ).json()
             expected = float(graph["value"])
             shown = page.evaluate(
                 "async ([op, args]) => { const {GATES} = await import('/static/js/gates.js');"
@@ -117,7 +119,13 @@ def test_views_mount_inside_a_shadow_root(page: Page, live_server: str) -> None:
           };
         }"""
     )
-    assert result == {"nodes": 2, "grad": "6", "inspected": "n1", "downstream": ["3", "3"], "pageNodes": 6}
+    assert result == {
+        "nodes": 2,
+        "grad": "6",
+        "inspected": "n1",
+        "downstream": ["3", "3"],
+        "pageNodes": 6,
+    }
 
 
 def test_exports_svg_png_and_json(page: Page, live_server: str, api: httpx.Client) -> None:

@@ -11,7 +11,13 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.browser.conftest import Traffic, open_page
-from tests.browser.helpers import BAD_EXPRESSION, LECTURE, LECTURE_VALUES, open_app, permalink, wait_for_state
+from tests.browser.helpers import (
+    BAD_EXPRESSION,
+    LECTURE,
+    LECTURE_VALUES,
+    open_app,
+    permalink,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +49,9 @@ def show_everything(page: Page) -> None:
     page.locator(".bp-help-table .katex").first.wait_for()
 
 
-def test_nothing_is_requested_outside_loopback(page: Page, live_server: str, traffic: Traffic) -> None:
+def test_nothing_is_requested_outside_loopback(
+    page: Page, live_server: str, traffic: Traffic
+) -> None:
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     show_everything(page)
     page.click("[data-for=e3] .bp-value")
@@ -75,11 +83,19 @@ def test_axe_with_an_error_shown(page: Page, live_server: str) -> None:
     assert_accessible(page)
 
 
-def test_axe_and_layout_at_phone_width(browser: Browser, live_server: str, traffic: Traffic) -> None:
-    page = open_page(browser, traffic, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+def test_axe_and_layout_at_phone_width(
+    browser: Browser, live_server: str, traffic: Traffic
+) -> None:
+    page = open_page(
+        browser, traffic, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
+    )
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
-    for selector in ("button[data-action=play]", ".bp-expr-input", ".bp-var[data-var=z] .bp-var-slider"):
+    for selector in (
+        "button[data-action=play]",
+        ".bp-expr-input",
+        ".bp-var[data-var=z] .bp-var-slider",
+    ):
         box = page.locator(selector).bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, selector
     assert_accessible(page)

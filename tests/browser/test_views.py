@@ -57,7 +57,13 @@ def test_screenshot_lecture_after_backward(page: Page, live_server: str) -> None
 
 def test_screenshot_sigmoid_neuron(page: Page, live_server: str, api: httpx.Client) -> None:
     open_app(page, permalink(live_server, NEURON, NEURON_VALUES))
-    exp_gate = next(n["id"] for n in api.post("/api/v1/graph", json={"expression": NEURON, "values": NEURON_VALUES}).json()["nodes"] if n["op"] == "exp")
+    exp_gate = next(
+        n["id"]
+        for n in api.post(
+            "/api/v1/graph", json={"expression": NEURON, "values": NEURON_VALUES}
+        ).json()["nodes"]
+        if n["op"] == "exp"
+    )
     page.click(f"[data-node={exp_gate}]")
     page.locator("#inspector .bp-plot").wait_for()
     assert number(page.locator(".bp-stub .bp-value")) == 0.7311
@@ -84,13 +90,17 @@ def test_screenshot_dark_mode_by_the_toggle(page: Page, live_server: str) -> Non
 
 
 def test_screenshot_phone(browser: Browser, live_server: str, traffic: Traffic) -> None:
-    page = open_page(browser, traffic, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = open_page(
+        browser, traffic, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     screenshot(page, "phone", full_page=True)
     page.context.close()
 
 
-def test_300_nodes_lay_out_in_a_worker_with_progress(watched: Page, live_server: str, traffic: Traffic) -> None:
+def test_300_nodes_lay_out_in_a_worker_with_progress(
+    watched: Page, live_server: str, traffic: Traffic
+) -> None:
     expression, values = sized_expression(300)
     open_app(watched, permalink(live_server, expression, values))
     assert watched.locator(".bp-graph .bp-node").count() == 300
@@ -130,5 +140,7 @@ def test_tokens_travel_unless_motion_is_reduced(
     still.wait_for_selector("#graph-panel[data-step='6']")
     still.click("button[data-action=play]")  # pause
     assert still.evaluate("window.__seen.tokens") == 0
-    assert still.inner_text(".bp-caption").startswith("Forward 6 of 6") or "Backward" in still.inner_text(".bp-caption")
+    assert still.inner_text(".bp-caption").startswith(
+        "Forward 6 of 6"
+    ) or "Backward" in still.inner_text(".bp-caption")
     still.context.close()

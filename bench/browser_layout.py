@@ -31,21 +31,23 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 MEASURE = """
 async (graph) => {
   const load = (name) => import(`/static/js/${name}.js`);
-  const [{decodeGraph}, {indexGraph}, {layoutInput}, {runLayout}, {createGraphView}, {createPlayer}] =
-    await Promise.all(['api', 'model', 'layout', 'layout-core', 'view', 'animate'].map(load));
+  const names = ['api', 'model', 'layout', 'layout-core', 'view', 'animate'];
+  const [api, model, layout, core, view, animate] = await Promise.all(names.map(load));
+  const {decodeGraph} = api, {indexGraph} = model, {layoutInput} = layout, {runLayout} = core;
+  const {createGraphView} = view, {createPlayer} = animate;
   const index = indexGraph(decodeGraph(graph));
   const host = document.createElement('div');
   document.body.append(host);
   const started = performance.now();
-  const layout = runLayout(layoutInput(index));
+  const positions = runLayout(layoutInput(index));
   const laidOut = performance.now();
-  const view = createGraphView(host);
-  view.draw(index, layout);
-  createPlayer(view).load(index);
+  const drawing = createGraphView(host);
+  drawing.draw(index, positions);
+  createPlayer(drawing).load(index);
   host.getBoundingClientRect();
   await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
   const drawn = performance.now();
-  view.destroy();
+  drawing.destroy();
   host.remove();
   return {nodes: index.graph.nodes.length, layout: laidOut - started, draw: drawn - laidOut};
 }
@@ -56,7 +58,8 @@ def measure(page: Page, graph: dict[str, Any], repeat: int) -> dict[str, float]:
     runs = [page.evaluate(MEASURE, graph) for _ in range(repeat)]
     layout = statistics.median(run["layout"] for run in runs)
     draw = statistics.median(run["draw"] for run in runs)
-    return {"nodes": runs[0]["nodes"], "layout_ms": layout, "draw_ms": draw, "total_ms": layout + draw}
+    total = layout + draw
+    return {"nodes": runs[0]["nodes"], "layout_ms": layout, "draw_ms": draw, "total_ms": total}
 
 
 def run(sizes: list[int], repeat: int) -> list[dict[str, float]]:

@@ -309,7 +309,8 @@ function itemAttrs(kind, id, keyboard) {
 
 function markers(doc, ids) {
   const head = (id, cls) =>
-    svg(doc, "marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto", markerUnits: "strokeWidth" }, [
+    // Sized in user units, so a highlighted (thicker) wire keeps the same arrowhead.
+    svg(doc, "marker", { id, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 13, markerHeight: 13, orient: "auto", markerUnits: "userSpaceOnUse" }, [
       svg(doc, "path", { class: cls, d: "M0,0L10,5L0,10z" }),
     ]);
   return svg(doc, "defs", {}, [head(ids.forward, "bp-arrowhead"), head(ids.backward, "bp-arrowhead-back")]);

@@ -28,6 +28,12 @@ export function createHelp(container, { functions }) {
       body.replaceChildren(el(doc, "p", { class: "bp-error-message", text: error.message }));
     }
   });
+
+  return {
+    open() {
+      details.open = true;
+    },
+  };
 }
 
 function helpTable(doc, katex, entries) {

@@ -55,7 +55,9 @@ const stage = createStage(document.getElementById("graph-panel"), {
   onExport: exportDrawing,
   onShowTable: () => model.index && showTableOnly(model.index, "You stopped the layout."),
 });
-const view = createGraphView(stage.viewHost, { onSelect: (selection) => select(selection) });
+// On a narrow screen the inspector sits below the graph: bring it into view on a click.
+const stacked = window.matchMedia("(max-width: 1100px)");
+const view = createGraphView(stage.viewHost, { onSelect: (selection) => select(selection, { reveal: stacked.matches }) });
 const player = createPlayer(view, { onChange: playerChanged, reducedMotion: () => motion.matches });
 const controls = createControls(stage.controlsHost, player);
 const inspector = createInspector(document.getElementById("inspector"), { functions: api.functions, onSelect: (s) => select(s, { reveal: true }) });
@@ -79,7 +81,8 @@ const editor = createEditor(document.getElementById("editor"), {
   },
   onPreset: loadPreset,
 });
-createHelp(document.getElementById("help"), { functions: api.functions });
+const help = createHelp(document.getElementById("help"), { functions: api.functions });
+document.querySelector("a[href='#help']")?.addEventListener("click", () => help.open());
 createThemeToggle(document.getElementById("theme-toggle"));
 
 // --- computing ------------------------------------------------------------------------------
@@ -120,7 +123,7 @@ const compute = createScheduler(async () => {
     const { graph, raw } = await api.graph(expression, { ...model.values });
     if (expression !== model.expression) return; // typed on meanwhile; the next run is queued
     editor.clearError();
-    await present(indexGraph(graph), raw);
+    present(indexGraph(graph), raw);
   } catch (error) {
     if (expression === model.expression) failed(error, expression);
   }
@@ -147,7 +150,9 @@ function addMissing(names) {
   return added.length > 0;
 }
 
-async function present(index, raw) {
+// Not awaited by the request loop: a long layout must not hold up the next request (typing
+// on cancels it; a slider's new numbers are drawn when it ends).
+function present(index, raw) {
   model.index = index;
   model.raw = raw;
   document.getElementById("graph-panel").classList.remove("is-stale");
@@ -158,7 +163,7 @@ async function present(index, raw) {
   syncUrl();
   if (model.shown?.signature === index.signature) return refreshNumbers(index);
   if (model.job?.signature === index.signature) return; // that layout draws the newest numbers
-  await redraw(index);
+  redraw(index);
 }
 
 // Same structure, new numbers: write them in; the drawing and the animation step stay.

@@ -21,6 +21,9 @@ function forwardSentence(index, node) {
   return `${plainDefinition(index, node)} = ${formulaOf(node, args)} = ${n(node.value)}.`;
 }
 
+// "2 + 0.13 + (−0.006)", not "2 + 0.13 + −0.006".
+const sum = (terms) => terms.map((t, i) => (i ? bracketNegative(t) : t)).join(" + ");
+
 // "2 × (−1)", not "2 × −1".
 const bracketNegative = (text) => (text.startsWith("−") ? `(${text})` : text);
 
@@ -29,11 +32,11 @@ function backwardSentence(index, node) {
   const outName = index.output.name;
   let start;
   if (node.id === index.output.id) start = `start at ${node.name}: ∂${outName}/∂${node.name} = 1`;
-  else if (out.length > 1) start = `${node.name} collects ${out.map((e) => n(e.downstream)).join(" + ")} = ${n(node.grad)}`;
+  else if (out.length > 1) start = `${node.name} collects ${sum(out.map((e) => n(e.downstream)))} = ${n(node.grad)}`;
   else start = `∂${outName}/∂${node.name} = ${n(node.grad)}`;
   const sends = index.into.get(node.id).map((edge) => {
     const source = index.nodes.get(edge.source).name;
-    return `${n(edge.upstream)} × ${n(edge.local)} = ${n(edge.downstream)} to ${source}`;
+    return `${n(edge.upstream)} × ${bracketNegative(n(edge.local))} = ${n(edge.downstream)} to ${source}`;
   });
   return sends.length ? `${start}; it sends upstream × local: ${sends.join(", ")}.` : `${start}.`;
 }

@@ -124,7 +124,8 @@ function fanOutLatex(index, node, wires) {
   const more = wires.length > shown.length ? " + \\cdots" : "";
   const symbols = shown.map((edge) => `${gradLatex(index, index.nodes.get(edge.target))}${edge.partial_latex}`);
   const values = shown.map((edge) => wrapNegative(latexNumber(edge.downstream)));
-  return `${gradLatex(index, node)} = ${symbols.join(" + ")}${more} = ${values.join(" + ")}${more} = ${latexNumber(node.grad)}`;
+  const lines = [`${symbols.join(" + ")}${more}`, `${values.join(" + ")}${more}`, latexNumber(node.grad)];
+  return `\\begin{aligned} ${gradLatex(index, node)} ${lines.map((line) => `&= ${line}`).join(" \\\\ ")} \\end{aligned}`;
 }
 
 // One wire's chain rule: the local derivative, symbolic then numeric, and the product.

@@ -2,7 +2,7 @@
 // All lengths are SVG user units; at 100 % zoom one unit is one CSS pixel.
 
 export const FONT = { gate: 20, input: 19, number: 17, caption: 15 };
-export const EDGE_LABEL = { width: 78, height: 52 }; // the value above the wire, the gradient below
+export const EDGE_LABEL = { width: 70, height: 52 }; // the value above the wire, the gradient below
 export const LEGEND_HEIGHT = 44; // the top band of the drawing holds the legend
 export const OUTPUT_STUB = 96; // the wire drawn out of the output, carrying f and its seed 1
 

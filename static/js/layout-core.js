@@ -7,7 +7,7 @@
 
 import { graphlib, layout as dagreLayout } from "../vendor/dagre-3.1.3/dagre.esm.js";
 
-export const SPACING = { nodesep: 26, ranksep: 64, edgesep: 12, marginx: 16, marginy: 16 };
+export const SPACING = { nodesep: 26, ranksep: 40, edgesep: 12, marginx: 16, marginy: 16 };
 
 // input: {nodes: [{id, kind, width, height}] in forward (topological) order,
 //         edges: [{id, source, target}], labelWidth, labelHeight}

@@ -8,10 +8,10 @@ import { runLayout } from "./layout-core.js";
 export const WORKER_FROM = 120;
 
 // Seconds the layout takes in Chromium for n nodes, fitted to bench/browser_layout.py
-// (README, "Page performance": 0.9 s for 500 nodes, 20 s for 2,000). Only the progress
+// (README, "Page performance": 0.75 s for 500 nodes, 15 s for 2,000). Only the progress
 // bar and the notice above the cap use it.
 export function estimateSeconds(nodes) {
-  return 1.1e-6 * nodes ** 2.2;
+  return 1e-6 * nodes ** 2.18;
 }
 
 // What the layout needs to know, and nothing else: it is copied to the worker.

@@ -97,7 +97,7 @@ def input_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
     if missing:
         first = graph.nodes[graph.variables[missing[0]]]
         names = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-        raise MissingValue(f"No value was given for {names}.", first.position)
+        raise MissingValue(f"No value was given for {names}.", first.position, missing)
     start = [0.0] * len(graph.nodes)
     for node in graph.nodes:
         if node.kind == INPUT:

@@ -10,7 +10,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.staticfiles import StaticFiles
 from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,6 +21,8 @@ from app.docs import router as docs_router
 from app.errors import ExpressionError
 from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
 from app.oembed import router as oembed_router
+from app.pages import router as pages_router
+from app.pages import static_files
 from app.symbolic import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def _error(status: int, message: str, position: int | None = None) -> JSONRespon
 
 async def expression_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ExpressionError)
-    return _error(exc.status_code, exc.message, exc.position)
+    return JSONResponse({"detail": exc.as_detail()}, exc.status_code)
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -100,7 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(docs_router)
     app.include_router(oembed_router)
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.include_router(pages_router)
+    app.mount("/static", static_files(), name="static")
     _document_request_models(app)
     app.add_exception_handler(ExpressionError, expression_error)
     app.add_exception_handler(RequestValidationError, validation_error)

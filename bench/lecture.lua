@@ -4,11 +4,9 @@ wrk.method = "POST"
 wrk.path = "/api/v1/graph"
 wrk.headers["Content-Type"] = "application/json"
 
-local threads = 0
-function setup(thread)
-  thread:set("offset", threads * 10000000)
-  threads = threads + 1
-end
+local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)") or "./"
+local common = dofile(here .. "common.lua")
+setup, done = common.setup, common.done
 
 local sent = 0
 function request()
@@ -17,14 +15,4 @@ function request()
   local body = string.format(
     '{"expression":"(x+y)*max(y,z)","values":{"x":%.9f,"y":2,"z":0}}', x)
   return wrk.format(nil, nil, nil, body)
-end
-
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '{"requests":%d,"duration_us":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,' ..
-    '"status":%d,"timeout":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d}\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write,
-    e.status, e.timeout, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max))
 end

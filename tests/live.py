@@ -24,14 +24,26 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(env: dict[str, str] | None = None, app: str = "app.main:app") -> Iterator[str]:
+    with uvicorn_process(app, env) as (url, _):
+        yield url
+
+
+@contextlib.contextmanager
+def uvicorn_process(
+    app: str = "app.main:app",
+    env: dict[str, str] | None = None,
+    options: tuple[str, ...] = (),
+    prefix: tuple[str, ...] = (),
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """uvicorn with `options`, started through `prefix` (e.g. taskset), and its process."""
     port = free_port()
-    command = [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "warning"]  # fmt: skip
+    command = [*prefix, sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning", *options]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(url, process)
-        yield url
+        yield url, process
     finally:
         process.terminate()
         try:

@@ -1,14 +1,18 @@
--- Shared by bench/'s wrk scripts: each thread counts from its own offset (so no two requests
--- share a value), and done() prints the figures as one JSON line for bench/wrk.py.
-local common = {}
+-- Shared by bench/'s wrk scripts: POST /api/v1/graph as JSON; setup() gives each thread its own
+-- offset to count from (so no two requests share a value); done() prints the figures as one
+-- JSON line for bench/wrk.py.
+wrk.method = "POST"
+wrk.path = "/api/v1/graph"
+wrk.headers["Content-Type"] = "application/json"
+
 local threads = 0
 
-function common.setup(thread)
+function setup(thread)
   thread:set("offset", threads * 10000000)
   threads = threads + 1
 end
 
-function common.done(summary, latency, requests)
+function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
     '{"requests":%d,"duration_us":%d,"bytes":%d,"connect":%d,"read":%d,"write":%d,' ..
@@ -17,5 +21,3 @@ function common.done(summary, latency, requests)
     e.status, e.timeout, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max))
 end
-
-return common

@@ -1,12 +1,7 @@
 -- wrk script: POST the lecture example with a new x on every request, then print the figures
 -- as one JSON line. Each wrk thread counts from its own offset, so no two requests share an x.
-wrk.method = "POST"
-wrk.path = "/api/v1/graph"
-wrk.headers["Content-Type"] = "application/json"
-
 local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)") or "./"
-local common = dofile(here .. "common.lua")
-setup, done = common.setup, common.done
+dofile(here .. "common.lua")
 
 local sent = 0
 function request()

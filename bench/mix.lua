@@ -1,12 +1,7 @@
 -- wrk script for the soak: a mix of the lecture (new x each time), the sigmoid neuron (new w0),
 -- a 4-8-1 tanh MLP, and a new expression text every fourth request (the parse cache churns).
-wrk.method = "POST"
-wrk.path = "/api/v1/graph"
-wrk.headers["Content-Type"] = "application/json"
-
 local here = debug.getinfo(1, "S").source:sub(2):match("(.*/)") or "./"
-local common = dofile(here .. "common.lua")
-setup, done = common.setup, common.done
+dofile(here .. "common.lua")
 
 local function mlp()
   local units, values = {}, {}

@@ -13,6 +13,7 @@ from app.engine import Evaluation, Options, evaluate
 from app.graph import Graph
 from app.parser import parse
 from app.serialize import to_json
+from app.tensor_engine import TensorEvaluation
 
 
 class ParseCache:
@@ -67,8 +68,8 @@ def no_cyclic_gc() -> Iterator[None]:
 
 
 def explain(
-    expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
-) -> Evaluation:
+    expression: str, values: Mapping[str, object], settings: Settings, options: Options = Options()
+) -> Evaluation | TensorEvaluation:
     """Parse (or reuse the parse of) the expression and run forward, backward and the check."""
     with no_cyclic_gc():
         graph = _cache(settings).get(expression, settings)
@@ -76,7 +77,7 @@ def explain(
 
 
 def explain_json(
-    expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
+    expression: str, values: Mapping[str, object], settings: Settings, options: Options = Options()
 ) -> bytes:
     with no_cyclic_gc():
         result = explain(expression, values, settings, options)

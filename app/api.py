@@ -18,6 +18,7 @@ from app.catalog import functions
 from app.config import Settings, get_settings
 from app.engine import Options
 from app.errors import BadValue
+from app.routing import OrjsonRoute
 from app.schemas import (
     ErrorResponse,
     FunctionsResponse,
@@ -27,7 +28,7 @@ from app.schemas import (
 )
 from app.service import explain_json
 
-router = APIRouter()
+router = APIRouter(route_class=OrjsonRoute)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The expression or its values can't be used."},

@@ -553,7 +553,7 @@ TENSOR_GATES: tuple[TensorGate, ...] = (
         op="dot", symbol="·", syntax="dot(u, v)", arity=(2, 2), pattern="switches",
         forward=np.dot, shape=_dot_shape,
         vjp=lambda k, delta, out, args: delta * args[1 - k],
-        forward_latex=r"{0}^{{\top}} {1}",
+        forward_latex=r"\left\langle {0}, {1} \right\rangle",
         vjp_latex=lambda k, site: rf"\delta\, {site.operands[1 - k]}",
         example=((3,), (3,)),
         explanation="dot switches: each vector's gradient is the upstream times the other vector",

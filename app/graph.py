@@ -137,25 +137,29 @@ class GraphBuilder:
         node = Node(len(self.nodes), CONSTANT, text, span, span[0], constant=value, latex=latex)
         return self._add(node)
 
-    def gate(self, op: str, inputs: tuple[int, ...], position: int, end: int = 0) -> int:
-        return self._gate(compile_gate(op, len(inputs)), inputs, position, end)
-
-    def index(self, operand: int, k: int, position: int, end: int) -> int:
-        """v[k]: one compiled gate per k, made on the spot (a cache keyed by k could grow
-        without bound)."""
-        gate = compile_tensor_gate(INDEX_GATE, 1, k)
-        return self._gate(gate, (operand,), position, end)
-
-    def _gate(
-        self, compiled: CompiledGate, inputs: tuple[int, ...], position: int, end: int
+    def gate(
+        self,
+        op: str,
+        inputs: tuple[int, ...],
+        position: int,
+        end: int = 0,
+        compiled: CompiledGate | None = None,
     ) -> int:
+        """A gate over existing nodes; `compiled` is given only for one made on the spot."""
         # Operands are typed left to right, so the first and last bound the span.
         start = min(position, self.nodes[inputs[0]].span[0])
         stop = max(end, self.nodes[inputs[-1]].span[1])
+        compiled = compiled or compile_gate(op, len(inputs))
         if compiled.tensor_only:
             self.tensor_ops = True
         node = Node(len(self.nodes), OP, "", (start, stop), position, compiled, inputs)
         return self._add(node)
+
+    def index(self, operand: int, k: int, position: int, end: int) -> int:
+        """v[k]: one compiled gate per k, made on the spot (a cache keyed by k could grow
+        without bound)."""
+        compiled = compile_tensor_gate(INDEX_GATE, 1, k)
+        return self.gate("index", (operand,), position, end, compiled)
 
     def finish(self, output: int) -> Graph:
         graph = Graph(self.text, self.nodes, output, self.variables, tensor_ops=self.tensor_ops)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -135,19 +136,17 @@ def _edges(result: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-def _gradient_check(
-    result: Evaluation | TensorEvaluation, numbers: Any = lambda x: x
-) -> list[dict[str, Any]] | None:
+def _gradient_check(result: Evaluation | TensorEvaluation) -> list[dict[str, Any]] | None:
     if result.gradient_check is None:
         return None
     return [
         {
             "name": c.name,
-            "shape": list(c.shape),
-            "analytic": numbers(c.analytic),
-            "numeric": numbers(c.numeric),
-            "abs_error": _finite_or_text(c.abs_error),
-            "rel_error": _finite_or_text(c.rel_error),
+            "shape": list(c.shape) if c.shape else _SCALAR_SHAPE,
+            "analytic": c.analytic,
+            "numeric": c.numeric,
+            "abs_error": c.abs_error,
+            "rel_error": c.rel_error,
             "agrees": c.agrees,
             "near_kink": c.near_kink,
             "flagged": c.flagged,
@@ -160,8 +159,17 @@ def _latex(graph: Graph, max_nodes: int) -> str | None:
     return expression_latex(graph) if len(graph.nodes) <= max_nodes else None
 
 
-def _envelope(result: Evaluation | TensorEvaluation, latex_max_nodes: int) -> dict[str, Any]:
-    """The fields that do not depend on the kind of numbers."""
+def _response(
+    result: Evaluation | TensorEvaluation,
+    latex_max_nodes: int,
+    *,
+    value: Any,
+    gradients: dict[str, Any],
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+    gradient_check: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """The whole response around its numbers, which the caller writes for its engine."""
     graph = result.graph
     order = [f"n{i}" for i in range(len(graph.nodes))]
     warnings = [nf.message for nf in result.non_finite] + result.warnings
@@ -171,9 +179,14 @@ def _envelope(result: Evaluation | TensorEvaluation, latex_max_nodes: int) -> di
     return {
         "expression": graph.text,
         "latex": latex,
+        "value": value,
         "output": f"n{graph.output}",
+        "gradients": gradients,
+        "nodes": nodes,
+        "edges": edges,
         "forward_order": order,
         "backward_order": order[::-1],
+        "gradient_check": gradient_check,
         "non_finite": [
             {
                 "stage": nf.stage,
@@ -186,21 +199,22 @@ def _envelope(result: Evaluation | TensorEvaluation, latex_max_nodes: int) -> di
         ],
         "kink_conventions": KINK_CONVENTIONS,
         "warnings": warnings,
+        "tensor": isinstance(result, TensorEvaluation),
     }
 
 
 def to_dict(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000) -> dict[str, Any]:
     if isinstance(result, TensorEvaluation):
         return _tensor_dict(result, latex_max_nodes)
-    data = {
-        **_envelope(result, latex_max_nodes),
-        "value": result.output_value,
-        "gradients": result.gradients(),
-        "nodes": _nodes(result),
-        "edges": _edges(result),
-        "gradient_check": _gradient_check(result),
-        "tensor": False,
-    }
+    data = _response(
+        result,
+        latex_max_nodes,
+        value=result.output_value,
+        gradients=result.gradients(),
+        nodes=_nodes(result),
+        edges=_edges(result),
+        gradient_check=_gradient_check(result),
+    )
     if result.non_finite or _any_non_finite(result):
         data = _clean(data)
     return data
@@ -208,8 +222,9 @@ def to_dict(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000)
 
 def _any_non_finite(result: Evaluation) -> bool:
     isfinite = math.isfinite
+    # chain rather than one tuple of everything: no copy of four lists of a large graph
     return not all(
-        map(isfinite, (*result.values, *result.grads, *result.local, *result.downstream))
+        map(isfinite, chain(result.values, result.grads, result.local, result.downstream))
     ) or any(
         not (isfinite(c.numeric) and isfinite(c.rel_error)) for c in result.gradient_check or ()
     )
@@ -248,15 +263,16 @@ def _tensor_dict(
     values = [numbers(v) for v in result.values]
     grads = [numbers(g) for g in result.grads]
     static_nodes, static_edges = _tensor_static_parts(result)
-    return {
-        **_envelope(result, latex_max_nodes),
-        "value": _finite_or_text(result.output_value),
-        "gradients": {name: grads[i] for name, i in graph.variables.items()},
-        "nodes": [
+    return _response(
+        result,
+        latex_max_nodes,
+        value=_finite_or_text(result.output_value),
+        gradients={name: grads[i] for name, i in graph.variables.items()},
+        nodes=[
             {**static, "value": value, "grad": grad}
             for static, value, grad in zip(static_nodes, values, grads, strict=True)
         ],
-        "edges": [
+        edges=[
             {
                 **static_edges[e],
                 "value": values[source],
@@ -268,9 +284,26 @@ def _tensor_dict(
             }
             for e, (source, target, _) in enumerate(graph.edges)
         ],
-        "gradient_check": _gradient_check(result, numbers),
-        "tensor": True,
-    }
+        gradient_check=_tensor_checks(result, numbers),
+    )
+
+
+def _tensor_checks(
+    result: TensorEvaluation, numbers: Callable[[Any], Any]
+) -> list[dict[str, Any]] | None:
+    checks = _gradient_check(result)
+    if checks is None:
+        return None
+    return [
+        entry
+        | {
+            "analytic": numbers(entry["analytic"]),
+            "numeric": numbers(entry["numeric"]),
+            "abs_error": _finite_or_text(entry["abs_error"]),
+            "rel_error": _finite_or_text(entry["rel_error"]),
+        }
+        for entry in checks
+    ]
 
 
 def _optional(array: Array | None, numbers: Callable[[Any], Any]) -> Any:

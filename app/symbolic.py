@@ -91,6 +91,7 @@ class CompiledGate:
     kink: Kink | None
     array: ArrayRule
     symbol: str  # what the node shows: the gate's symbol, or v[k]'s "[k]" with k filled in
+    tensor_only: bool  # exists for arrays only: its graph runs in the numpy engine
 
     def __repr__(self) -> str:
         return f"<CompiledGate {self.gate.op}/{self.arity}>"
@@ -98,10 +99,6 @@ class CompiledGate:
     @property
     def op(self) -> str:
         return self.gate.op
-
-    @property
-    def tensor_only(self) -> bool:
-        return self.gate.tensor_only
 
 
 def _lambdify(symbols: list[sp.Symbol], expr: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
@@ -185,6 +182,7 @@ def compile_gate(op: str, arity: int) -> CompiledGate:
         kink=gate.kink,
         array=ElementwiseRule(gate, array_forward, array_local, local_latex),
         symbol=gate.symbol,
+        tensor_only=False,
     )
 
 
@@ -203,6 +201,7 @@ def compile_tensor_gate(gate: TensorGate, arity: int, index: int | None = None) 
         kink=None,
         array=TensorRule(gate, index),
         symbol=gate.symbol.replace("k", k) if index is not None else gate.symbol,
+        tensor_only=True,
     )
 
 

@@ -155,8 +155,15 @@ def _gradient_check(result: Evaluation | TensorEvaluation) -> list[dict[str, Any
     ]
 
 
-def _latex(graph: Graph, max_nodes: int) -> str | None:
-    return expression_latex(graph) if len(graph.nodes) <= max_nodes else None
+def _structure(graph: Graph, latex_max_nodes: int) -> tuple[list[str], list[str], str | None]:
+    """Forward and backward order and the expression's LaTeX: the graph alone decides them,
+    so they are made once per parsed graph, like the static parts."""
+    key = f"structure {latex_max_nodes}"
+    if key not in graph.memo:
+        order = [f"n{i}" for i in range(len(graph.nodes))]
+        latex = expression_latex(graph) if len(graph.nodes) <= latex_max_nodes else None
+        graph.memo[key] = (order, order[::-1], latex)
+    return graph.memo[key]  # type: ignore[no-any-return]
 
 
 def _response(
@@ -171,9 +178,8 @@ def _response(
 ) -> dict[str, Any]:
     """The whole response around its numbers, which the caller writes for its engine."""
     graph = result.graph
-    order = [f"n{i}" for i in range(len(graph.nodes))]
+    forward_order, backward_order, latex = _structure(graph, latex_max_nodes)
     warnings = [nf.message for nf in result.non_finite] + result.warnings
-    latex = _latex(graph, latex_max_nodes)
     if latex is None:
         warnings.append(f"The expression is too large to typeset ({len(graph.nodes):,} nodes).")
     return {
@@ -184,8 +190,8 @@ def _response(
         "gradients": gradients,
         "nodes": nodes,
         "edges": edges,
-        "forward_order": order,
-        "backward_order": order[::-1],
+        "forward_order": forward_order,
+        "backward_order": backward_order,
         "gradient_check": gradient_check,
         "non_finite": [
             {

@@ -272,13 +272,20 @@ def _checked(
 ) -> list[GradientCheck] | None:
     graph = result.graph
     cost = 2 * len(graph.variables) * len(graph.nodes)
-    if cost > settings.gradient_check_budget:
-        result.warnings.append(
-            f"The numeric gradient check was skipped: it would evaluate {cost:,} gates, more "
-            f"than the budget of {settings.gradient_check_budget:,} (gradient_check_budget)."
-        )
+    if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
         return None
     return [_check_one(result, start, name, options, clock) for name in graph.variables]
+
+
+def within_budget(cost: int, work: str, settings: Settings, warnings: list[str]) -> bool:
+    """Whether the numeric check fits gradient_check_budget; if not, a warning says why."""
+    if cost <= settings.gradient_check_budget:
+        return True
+    warnings.append(
+        f"The numeric gradient check was skipped: it would {work}, more than the budget of "
+        f"{settings.gradient_check_budget:,} (gradient_check_budget)."
+    )
+    return False
 
 
 def _check_one(

@@ -26,7 +26,15 @@ from typing import Any
 import numpy as np
 
 from app.config import Settings
-from app.engine import Clock, GradientCheck, NonFinite, Options, check_missing, finite_number
+from app.engine import (
+    Clock,
+    GradientCheck,
+    NonFinite,
+    Options,
+    check_missing,
+    finite_number,
+    within_budget,
+)
 from app.errors import BadValue, ShapeError, TooLarge
 from app.gates import Array, Shape, ShapeMismatch
 from app.graph import CONSTANT, INPUT, Graph, Node
@@ -259,8 +267,7 @@ def _at(where: tuple[int, ...]) -> str:
 
 def _non_finite(result: TensorEvaluation) -> list[NonFinite]:
     finite = [bool(np.isfinite(v).all()) for v in result.values]
-    found = [f for f in (_forward_origin(result, finite), _backward_origin(result)) if f]
-    return found
+    return [f for f in (_forward_origin(result, finite), _backward_origin(result)) if f]
 
 
 def _forward_origin(result: TensorEvaluation, finite: list[bool]) -> NonFinite | None:
@@ -320,12 +327,8 @@ def _checked(
     entries = sum(values[i].size for i in graph.variables.values())
     per_pass = sum(max(values[i].size for i in (n.index, *n.inputs)) for n in graph.ops)
     cost = 2 * entries * per_pass
-    if cost > settings.gradient_check_budget:
-        result.warnings.append(
-            f"The numeric gradient check was skipped: it would compute {cost:,} entries "
-            f"(2 × {entries:,} input entries × {per_pass:,} per pass), more than the budget of "
-            f"{settings.gradient_check_budget:,} (gradient_check_budget)."
-        )
+    work = f"compute {cost:,} entries (2 × {entries:,} input entries × {per_pass:,} per pass)"
+    if not within_budget(cost, work, settings, result.warnings):
         return None
     return [_check_one(result, start, name, options, clock) for name in graph.variables]
 

@@ -62,7 +62,7 @@ async def post_graph(request: GraphRequest, settings: SettingsDep) -> Response:
 async def get_graph(
     request: Request,
     settings: SettingsDep,
-    expr: Annotated[str, Query(description="The expression, e.g. (x+y)*max(y,z).")],
+    expr: Annotated[str, Query(description="The expression.", examples=["(x+y)*max(y,z)"])],
     check: Annotated[bool, Query(description="Run the numeric gradient check.")] = True,
     check_h: Annotated[float, Query(gt=0, le=1, description="Step of the check.")] = 1e-4,
 ) -> Response:

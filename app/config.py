@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     )
     cors_origins: list[str] = Field(["*"], description="Origins allowed to call /api/.")
     embed_frame_ancestors: str = Field("*", description="Who may frame /embed.")
+    page_layout_cap: int = Field(
+        1_000, ge=0, description="Largest graph the page draws; larger ones show as a table."
+    )
 
 
 @lru_cache(maxsize=1)

@@ -113,7 +113,7 @@ def check_missing(graph: Graph, values: Mapping[str, object]) -> None:
     if missing:
         first = graph.nodes[graph.variables[missing[0]]]
         names = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-        raise MissingValue(f"No value was given for {names}.", first.position)
+        raise MissingValue(f"No value was given for {names}.", first.position, missing)
 
 
 def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:

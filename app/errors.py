@@ -39,7 +39,14 @@ class UnknownName(ExpressionError):
 
 
 class MissingValue(ExpressionError):
-    pass
+    """Names every variable without a value, so a client can ask for all of them at once."""
+
+    def __init__(self, message: str, position: int | None, names: list[str]) -> None:
+        super().__init__(message, position)
+        self.names = names
+
+    def as_detail(self) -> dict[str, object]:
+        return {**super().as_detail(), "missing": self.names}
 
 
 class BadValue(ExpressionError):

@@ -14,8 +14,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from app import __version__
 from app.api import router as api_router
 from app.config import Settings, get_settings
+from app.docs import router as docs_router
 from app.errors import ExpressionError
 from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
+from app.oembed import router as oembed_router
+from app.pages import router as pages_router
+from app.pages import static_files
 from app.symbolic import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +39,7 @@ def _error(status: int, message: str, position: int | None = None) -> JSONRespon
 
 async def expression_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ExpressionError)
-    return _error(exc.status_code, exc.message, exc.position)
+    return JSONResponse({"detail": exc.as_detail()}, exc.status_code)
 
 
 async def validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -68,6 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(api_router)
+    app.include_router(docs_router)
+    app.include_router(oembed_router)
+    app.include_router(pages_router)
+    app.mount("/static", static_files(), name="static")
     app.add_exception_handler(ExpressionError, expression_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -209,6 +209,9 @@ class FunctionsResponse(BaseModel):
 class ErrorDetail(BaseModel):
     message: str = Field(description="One sentence naming the problem.")
     position: int | None = Field(description="0-based column in the expression, if any.")
+    missing: list[str] | None = Field(
+        None, description="For a missing value: every variable without one, in the order typed."
+    )
 
 
 class ErrorResponse(BaseModel):

@@ -125,3 +125,17 @@ def test_unknown_route_is_json_404(live_server: str) -> None:
     response = httpx.get(f"{live_server}/api/v1/nope")
     assert response.status_code == 404
     assert response.json()["detail"]["message"]
+
+
+def test_a_missing_value_names_every_variable_without_one(live_server: str) -> None:
+    body = {"expression": "(x+y)*max(y,zeta) + q1 + q2 + q3 + q4", "values": {"x": 1}}
+    detail = httpx.post(f"{live_server}/api/v1/graph", json=body).json()["detail"]
+    assert detail["missing"] == ["y", "zeta", "q1", "q2", "q3", "q4"]  # all, in the order typed
+    assert detail["position"] == 3  # the first of them
+    assert detail["message"] == "No value was given for y, zeta, q1, q2, q3, …."
+
+
+def test_other_errors_keep_their_two_fields(live_server: str) -> None:
+    body = {"expression": "(x+y", "values": {"x": 1, "y": 2}}
+    detail = httpx.post(f"{live_server}/api/v1/graph", json=body).json()["detail"]
+    assert set(detail) == {"message", "position"}

@@ -1,0 +1,212 @@
+// The editor: the expression field (with the API's error shown under it, a caret at the
+// column it reports), the examples, and one value field with a slider per variable.
+//
+// It only reports what the learner does (onExpression, onValue, onRange, onPreset); the
+// page decides when to ask the API.
+
+import { el, uniqueId } from "./dom.js";
+
+export const DEFAULT_VALUE = 1; // a new variable's value: safe for log, sqrt and division
+const CARET_WINDOW = 34; // characters shown either side of the caret in a long expression
+const SLIDER_STEPS = 500;
+
+export function createEditor(container, { presets = [], onExpression, onValue, onRange, onPreset } = {}) {
+  const doc = container.ownerDocument;
+  const ids = { expr: uniqueId("bp-expr"), hint: uniqueId("bp-hint"), error: uniqueId("bp-error"), preset: uniqueId("bp-preset") };
+  const input = el(doc, "input", {
+    id: ids.expr,
+    class: "bp-expr-input",
+    type: "text",
+    spellcheck: "false",
+    autocomplete: "off",
+    autocapitalize: "off",
+    "aria-describedby": `${ids.error} ${ids.hint}`,
+  });
+  const hint = el(doc, "p", { id: ids.hint, class: "bp-hint", text: "For example (x+y)*max(y,z), 1/(1+exp(-(w0*x0+w1*x1+w2))), relu(x), x^2. See Functions for the whole list." });
+  const error = el(doc, "div", { id: ids.error, class: "bp-error", "aria-live": "polite" });
+  const select = presetSelect(doc, ids.preset, presets);
+  const vars = el(doc, "div", { class: "bp-vars" });
+  const noVars = el(doc, "p", { class: "bp-hint", text: "No variables yet: type a name such as x in the expression.", hidden: true });
+  container.append(
+    el(doc, "div", { class: "bp-expr-row" }, [
+      el(doc, "div", { class: "bp-field bp-expr-field" }, [el(doc, "label", { for: ids.expr, text: "Expression" }), input]),
+      el(doc, "div", { class: "bp-field bp-preset-field" }, [el(doc, "label", { for: ids.preset, text: "Examples" }), select]),
+    ]),
+    error,
+    hint,
+    el(doc, "fieldset", { class: "bp-values" }, [el(doc, "legend", { text: "Values" }), vars, noVars]),
+  );
+  const rows = new Map();
+
+  input.addEventListener("input", () => {
+    select.value = "";
+    onExpression?.(input.value);
+  });
+  select.addEventListener("change", () => {
+    const preset = presets.find((p) => p.id === select.value);
+    if (preset) onPreset?.(preset);
+  });
+
+  function valueChanged(name, value) {
+    select.value = "";
+    onValue?.(name, value);
+  }
+
+  // Show exactly these variables, in this order, keeping the rows (and focus) that stay.
+  function setVariables(names, values, ranges = {}) {
+    for (const [name, row] of rows) {
+      if (!names.includes(name)) {
+        row.element.remove();
+        rows.delete(name);
+      }
+    }
+    for (const name of names) {
+      if (!rows.has(name)) rows.set(name, variableRow(doc, name, values[name] ?? DEFAULT_VALUE, ranges[name], { valueChanged, onRange }));
+      else rows.get(name).show(values[name]);
+    }
+    const order = [...vars.children];
+    if (names.some((name, i) => order[i] !== rows.get(name).element)) vars.append(...names.map((name) => rows.get(name).element));
+    noVars.hidden = names.length > 0;
+  }
+
+  function showError({ message, position }, expression) {
+    input.setAttribute("aria-invalid", "true");
+    error.dataset.position = position ?? "";
+    const parts = [];
+    if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(position)));
+    parts.splice(1, 0, el(doc, "p", { class: "bp-error-message", text: message }));
+    error.replaceChildren(...parts);
+    error.classList.add("is-shown");
+  }
+
+  function focusColumn(position) {
+    input.focus();
+    input.setSelectionRange(position, Math.min(position + 1, input.value.length));
+  }
+
+  return {
+    setExpression(text) {
+      if (input.value !== text) input.value = text;
+    },
+    get expression() {
+      return input.value;
+    },
+    setVariables,
+    ranges: () => Object.fromEntries([...rows].filter(([, row]) => row.customRange).map(([name, row]) => [name, row.range()])),
+    showError,
+    clearError() {
+      input.removeAttribute("aria-invalid");
+      error.classList.remove("is-shown");
+      error.replaceChildren();
+      delete error.dataset.position;
+    },
+    focus: () => input.focus(),
+  };
+}
+
+function presetSelect(doc, id, presets) {
+  const groups = new Map();
+  for (const preset of presets) {
+    if (!groups.has(preset.group)) groups.set(preset.group, el(doc, "optgroup", { label: preset.group }));
+    groups.get(preset.group).append(el(doc, "option", { value: preset.id, text: preset.label }));
+  }
+  return el(doc, "select", { id, class: "bp-preset" }, [el(doc, "option", { value: "", text: "Choose an example…" }), ...groups.values()]);
+}
+
+// The expression again in a monospace line with a caret under the reported column, as a
+// compiler would print it; a long expression is cut to a window around the column. The
+// picture is for the eyes (clicking it moves the cursor there); the message and the button
+// say the same in words.
+function caretView(doc, expression, position, onClick) {
+  const text = expression.replace(/\s/g, " ");
+  const start = Math.max(0, position - CARET_WINDOW);
+  const end = Math.min(text.length, position + CARET_WINDOW);
+  const lead = start > 0 ? "…" : "";
+  const code = el(doc, "code", { class: "bp-caret-text" }, [
+    lead + text.slice(start, position),
+    el(doc, "mark", { text: text[position] ?? " " }),
+    text.slice(position + 1, end) + (end < text.length ? "…" : ""),
+  ]);
+  const caret = el(doc, "span", { class: "bp-caret", text: `${" ".repeat(lead.length + position - start)}^` });
+  const picture = el(doc, "div", { class: "bp-caret-view", "aria-hidden": "true", on: { click: onClick } }, [
+    el(doc, "span", { class: "bp-caret-line" }, [code]),
+    el(doc, "span", { class: "bp-caret-line" }, [caret]),
+  ]);
+  const jump = el(doc, "button", { type: "button", class: "bp-link bp-caret-jump", text: `Go to column ${position}`, on: { click: onClick } });
+  return [picture, jump];
+}
+
+function variableRow(doc, name, value, range, { valueChanged, onRange }) {
+  const id = uniqueId("bp-var");
+  let [low, high] = range ?? niceRange(value);
+  const number = el(doc, "input", { id, type: "number", step: "any", inputmode: "decimal", class: "bp-var-value", value: String(value) });
+  const slider = el(doc, "input", { type: "range", class: "bp-var-slider", "aria-label": `${name}, slider` });
+  const lowField = el(doc, "input", { type: "number", step: "any", class: "bp-var-bound", "aria-label": `${name}, slider minimum` });
+  const highField = el(doc, "input", { type: "number", step: "any", class: "bp-var-bound", "aria-label": `${name}, slider maximum` });
+  const element = el(doc, "div", { class: "bp-var", "data-var": name }, [
+    el(doc, "label", { for: id, class: "bp-var-name", text: name, title: name }),
+    number,
+    el(doc, "div", { class: "bp-var-range" }, [lowField, slider, highField]),
+  ]);
+  const row = { element, customRange: Boolean(range), range: () => [low, high] };
+
+  function setRange(newLow, newHigh) {
+    [low, high] = [newLow, newHigh];
+    const step = niceStep(low, high);
+    Object.assign(slider, { min: String(low), max: String(high), step: String(step) });
+    lowField.value = String(low);
+    highField.value = String(high);
+    slider.value = number.value;
+  }
+
+  number.addEventListener("input", () => {
+    const parsed = number.value.trim() === "" ? NaN : Number(number.value);
+    number.toggleAttribute("aria-invalid", !Number.isFinite(parsed));
+    if (!Number.isFinite(parsed)) return;
+    if (parsed < low || parsed > high) setRange(...niceRange(parsed));
+    slider.value = String(parsed);
+    valueChanged(name, parsed);
+  });
+  slider.addEventListener("input", () => {
+    const value = roundTo(Number(slider.value), Number(slider.step));
+    number.value = String(value);
+    number.removeAttribute("aria-invalid");
+    valueChanged(name, value);
+  });
+  for (const field of [lowField, highField]) {
+    field.addEventListener("change", () => {
+      const [a, b] = [Number(lowField.value), Number(highField.value)];
+      if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) return setRange(low, high); // undo
+      row.customRange = true;
+      setRange(a, b);
+      onRange?.(name, [a, b]);
+    });
+  }
+  // A value set from outside (a preset, the API's answer); never while the learner types in it.
+  row.show = (newValue) => {
+    if (newValue === undefined || doc.activeElement === number || Number(number.value) === newValue) return;
+    number.value = String(newValue);
+    if (newValue < low || newValue > high) setRange(...niceRange(newValue));
+    slider.value = String(newValue);
+  };
+  setRange(low, high);
+  return row;
+}
+
+// A symmetric range with a round end that holds the value with room to move: ±5, ±10, ±20…
+export function niceRange(value) {
+  const reach = Math.max(5, Math.abs(value) * 2);
+  const power = 10 ** Math.floor(Math.log10(reach));
+  const end = [1, 2, 5, 10].map((m) => m * power).find((candidate) => candidate >= reach);
+  return [-end, end];
+}
+
+// A round slider step giving about SLIDER_STEPS positions: 0.01 for ±5, 0.1 for ±50.
+function niceStep(low, high) {
+  return 10 ** Math.floor(Math.log10((high - low) / SLIDER_STEPS));
+}
+
+function roundTo(value, step) {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)));
+  return Number((Math.round(value / step) * step).toFixed(decimals));
+}

@@ -1,0 +1,62 @@
+// The gradient check: every input's analytic gradient (backpropagation) beside a numeric one
+// from central differences, with their relative error.
+
+import { el, scrollRegion } from "./dom.js";
+import { MINUS } from "./format.js";
+
+export function createGradCheck(container) {
+  const doc = container.ownerDocument;
+  const body = el(doc, "div", { class: "bp-gradcheck" });
+  container.append(body);
+
+  function render(index) {
+    const rows = index.graph.gradient_check;
+    if (rows == null) {
+      const why = index.graph.warnings.find((w) => /check/i.test(w)) ?? "The numeric check was skipped for this graph.";
+      body.replaceChildren(el(doc, "p", { class: "bp-note", text: why }));
+      return;
+    }
+    if (rows.length === 0) {
+      body.replaceChildren(el(doc, "p", { class: "bp-note", text: "No variables, so nothing to check." }));
+      return;
+    }
+    body.replaceChildren(checkTable(doc, rows));
+  }
+
+  return { render, clear: () => body.replaceChildren() };
+}
+
+function checkTable(doc, rows) {
+  const head = ["Variable", "Analytic", "Numeric", "Relative error", "Result"];
+  return scrollRegion(doc, "Gradient check", [
+    el(doc, "table", { class: "bp-table" }, [
+      el(doc, "caption", { text: "Backpropagation against the central difference (f(x + h) − f(x − h)) / 2h, h = 10⁻⁴" }),
+      el(doc, "thead", {}, [el(doc, "tr", {}, head.map((text) => el(doc, "th", { scope: "col", text })))]),
+      el(doc, "tbody", {}, rows.map((row) => checkRow(doc, row))),
+    ]),
+  ]);
+}
+
+function checkRow(doc, row) {
+  const verdict = row.flagged ? ["✗ disagrees", "is-bad"] : row.near_kink && !row.agrees ? ["≈ near a kink", "is-kink"] : ["✓ agrees", "is-good"];
+  return el(doc, "tr", { "data-name": row.name }, [
+    el(doc, "th", { scope: "row", text: row.name }),
+    el(doc, "td", { class: "num", "data-field": "analytic", text: precise(row.analytic) }),
+    el(doc, "td", { class: "num", "data-field": "numeric", text: precise(row.numeric) }),
+    el(doc, "td", { class: "num", "data-field": "rel_error", text: scientific(row.rel_error) }),
+    el(doc, "td", { class: verdict[1], text: verdict[0] }),
+  ]);
+}
+
+// Ten significant digits: enough to see where the two agree.
+function precise(value) {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const text = value.toPrecision(10);
+  return (text.includes("e") ? text : text.replace(/\.?0+$/, "")).replace("-", MINUS);
+}
+
+function scientific(value) {
+  if (!Number.isFinite(value)) return String(value);
+  return value === 0 ? "0" : value.toExponential(1).replace("e+", "e").replace("-", MINUS);
+}

@@ -1,0 +1,70 @@
+// The API's graph with lookups (node by id, edges into and out of a node) and the plain-text
+// words that captions, labels and tables share.
+
+import { formatNumber } from "./format.js";
+
+export function indexGraph(graph) {
+  const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
+  const edges = new Map(graph.edges.map((edge) => [edge.id, edge]));
+  const into = new Map(graph.nodes.map((node) => [node.id, []]));
+  const out = new Map(graph.nodes.map((node) => [node.id, []]));
+  for (const edge of graph.edges) {
+    into.get(edge.target).push(edge);
+    out.get(edge.source).push(edge);
+  }
+  for (const list of into.values()) list.sort((a, b) => a.index - b.index);
+  return {
+    graph,
+    nodes,
+    edges,
+    into,
+    out,
+    output: nodes.get(graph.output),
+    variables: graph.nodes.filter((node) => node.kind === "input"),
+    signature: structureSignature(graph),
+  };
+}
+
+// Two graphs with the same signature have the same drawing: only their numbers differ.
+// (The parse does not depend on the values, so a slider drag keeps the signature.)
+export function structureSignature(graph) {
+  const nodes = graph.nodes.map((n) => `${n.id}:${n.kind}:${n.op ?? n.name}:${n.inputs.join(",")}`);
+  return `${graph.output}|${nodes.join(";")}`;
+}
+
+const INFIX = { add: "+", sub: "−", mul: "×", div: "÷", pow: "^" };
+
+// "a = x + y", "b = max(y, z)", "g = −d": how the lecture writes a gate.
+export function plainDefinition(index, node) {
+  if (node.kind !== "op") return node.name;
+  return `${node.name} = ${plainFormula(index, node)}`;
+}
+
+export function plainFormula(index, node) {
+  return formulaOf(node, index.into.get(node.id).map((edge) => index.nodes.get(edge.source).name));
+}
+
+// The gate written with the given argument texts: names, or numbers ("1 + 2").
+export function formulaOf(node, args) {
+  if (node.op in INFIX && args.length === 2) return `${args[0]} ${INFIX[node.op]} ${args[1]}`;
+  if (node.op === "neg") return `−${args[0]}`;
+  return `${node.op}(${args.join(", ")})`;
+}
+
+// "x → a": an edge by the names of its ends.
+export function plainEdge(index, edge) {
+  return `${index.nodes.get(edge.source).name} → ${index.nodes.get(edge.target).name}`;
+}
+
+// What the inspector and screen readers say about a node.
+export function nodeSummary(index, node) {
+  const kind = { input: "input", constant: "constant", op: "gate" }[node.kind];
+  return `${kind} ${plainDefinition(index, node)}, value ${formatNumber(node.value)}, gradient ${formatNumber(node.grad)}`;
+}
+
+export function edgeSummary(index, edge) {
+  return (
+    `edge ${plainEdge(index, edge)}: value ${formatNumber(edge.value)}, upstream ${formatNumber(edge.upstream)} ` +
+    `× local ${formatNumber(edge.local)} = downstream ${formatNumber(edge.downstream)}`
+  );
+}

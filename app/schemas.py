@@ -24,6 +24,15 @@ LECTURE_EXAMPLE: dict[str, Any] = {
     "values": {"x": 1, "y": 2, "z": 0},
     "options": {"h": 1e-4, "gradient_check": True},
 }
+ONE_LAYER_EXAMPLE: dict[str, Any] = {
+    "expression": "u.T @ sigmoid(W @ x + b)",
+    "values": {
+        "W": [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]],
+        "x": [1, 2, -1],
+        "b": [0.1, -0.1],
+        "u": [0.7, -0.3],
+    },
+}
 
 # JSON has no inf or nan: those are sent as these strings (JavaScript's Number() reads them).
 Number = float | Literal["Infinity", "-Infinity", "NaN"]
@@ -61,7 +70,9 @@ class GraphOptions(BaseModel):
 
 
 class GraphRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [LECTURE_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [LECTURE_EXAMPLE, ONE_LAYER_EXAMPLE]}
+    )
 
     expression: str = Field(description="The expression as a learner types it.")
     values: dict[str, InputValue] = Field(

@@ -8,7 +8,7 @@
 import { createApi } from "./api.js";
 import { resultLine, stepCaption } from "./captions.js";
 import { copyText } from "./clipboard.js";
-import { createControls } from "./controls.js";
+import { bindPlayerKeys, createControls } from "./controls.js";
 import { el } from "./dom.js";
 import { DEFAULT_VALUE, createEditor } from "./editor.js";
 import { exportAs } from "./export.js";
@@ -21,7 +21,7 @@ import { indexGraph } from "./model.js";
 import { createPlayer } from "./animate.js";
 import { PRESETS } from "./presets.js";
 import { createStage } from "./stage.js";
-import { readState, writeState } from "./state.js";
+import { readState, selectionFromId, writeState } from "./state.js";
 import { createTableView } from "./table.js";
 import { createThemeToggle } from "./theme.js";
 import { createGraphView } from "./view.js";
@@ -233,12 +233,6 @@ function setBusy(state) {
 
 // --- selection, player, URL ----------------------------------------------------------------
 
-function selectionFromId(id) {
-  if (/^n\d+$/.test(id ?? "")) return { kind: "node", id };
-  if (/^e\d+$/.test(id ?? "")) return { kind: "edge", id };
-  return null;
-}
-
 function takePendingSelection(index) {
   const selection = model.pendingSelection;
   model.pendingSelection = null;
@@ -319,13 +313,7 @@ async function exportDrawing(kind) {
 }
 
 // Space, ←, →, Home, End drive the animation, except where a control needs those keys.
-document.addEventListener("keydown", (event) => {
-  if (model.shown?.mode !== "graph" || event.defaultPrevented) return;
-  const target = event.target;
-  if (target.closest?.("input, select, textarea, [contenteditable], details > summary")) return;
-  if (event.key === " " && target.closest?.("button, a")) return; // Space presses the focused button
-  controls.handleKey(event);
-});
+bindPlayerKeys(document, controls, () => model.shown?.mode === "graph");
 
 controls.setEnabled(false);
 stage.setDrawingTools(false);

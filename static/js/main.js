@@ -11,7 +11,8 @@ import { copyText } from "./clipboard.js";
 import { bindPlayerKeys, createControls } from "./controls.js";
 import { el } from "./dom.js";
 import { DEFAULT_VALUE, createEditor } from "./editor.js";
-import { exportAs } from "./export.js";
+import { iframeSnippet } from "./embed-code.js";
+import { downloadUrl, exportAs } from "./export.js";
 import { formatNumber } from "./format.js";
 import { createGradCheck } from "./gradcheck.js";
 import { createHelp } from "./help.js";
@@ -52,6 +53,7 @@ const model = {
 const stage = createStage(document.getElementById("graph-panel"), {
   onZoom: (how) => (how === "fit" ? view.fit() : view.zoomBy(how)),
   onCopyLink: copyLink,
+  onCopyEmbed: copyEmbedCode,
   onExport: exportDrawing,
   onShowTable: () => model.index && showTableOnly(model.index, "You stopped the layout."),
 });
@@ -302,14 +304,30 @@ async function copyLink() {
   stage.say(ok ? "Link copied." : "Copying is not allowed here; copy the address bar instead.");
 }
 
+async function copyEmbedCode() {
+  syncUrl({ now: true });
+  const src = new URL(`embed${window.location.search}`, window.location.href).href;
+  const ok = await copyText(document, iframeSnippet(src, model.expression));
+  stage.say(ok ? "Embed code copied: paste it into a course page." : "Copying is not allowed here.");
+}
+
 async function exportDrawing(kind) {
   if (!model.index) return;
+  if (kind === "html") return downloadStandalone();
   try {
     await exportAs(kind, { doc: document, svgElement: view.element, raw: model.raw, expression: model.expression });
     stage.say(`Saved the ${kind.toUpperCase()}.`);
   } catch (error) {
     stage.say(`The export failed: ${error.message}`);
   }
+}
+
+// The server builds the standalone file (it packs the modules, styles and fonts).
+function downloadStandalone() {
+  const names = model.index.variables.map((node) => node.name);
+  const query = writeState({ expression: model.expression, values: model.values, order: names });
+  downloadUrl(document, `${page.dataset.api}/export/html${query}`);
+  stage.say("Saved the HTML.");
 }
 
 // Space, ←, →, Home, End drive the animation, except where a control needs those keys.

@@ -1,6 +1,6 @@
 // <backprop-graph>: a live graph on any page that allows scripts.
 //
-//   <script type="module" src="https://HOST/static/embed.js"></script>
+//   <script type="module" src="{this server}/static/embed.js"></script>
 //   <backprop-graph expr="(x+y)*max(y,z)" values="x=1,y=2,z=0" autoplay></backprop-graph>
 //
 // Attributes: expr, values ("x=1, y=2"), autoplay, step, sel, speed (0.5, 1, 2, 4),

@@ -19,7 +19,15 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Frame, Locator, Page
 
 from tests.browser.conftest import Traffic, open_page, screenshot
-from tests.browser.helpers import LECTURE, LECTURE_VALUES, graph_json, node_id, number
+from tests.browser.helpers import (
+    LECTURE,
+    LECTURE_VALUES,
+    graph_json,
+    node_id,
+    number,
+    open_app,
+    permalink,
+)
 from tests.browser.test_safety import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -30,7 +38,8 @@ KATEX_FONT_LOADED = (
     " && f.status === 'loaded')"
 )
 LECTURE_QUERY = f"expr={quote(LECTURE)}&x=1&y=2&z=0"
-# What a course page would paste: the iframe with the resize listener from the README, the
+# What a course page would paste: the iframe with the README's resize listener (which also
+# records what arrives), the
 # element, and an iframe of the main page, which must refuse to be framed.
 HOST_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Lecture 4: backpropagation</title>
@@ -47,10 +56,11 @@ HOST_PAGE = """<!doctype html>
 <iframe id="main-page" src="{app}/?{query}" title="Main page" width="100%" height="120"></iframe>
 <script>
   window.resizes = [];
-  window.addEventListener("message", (event) => {{
+  addEventListener("message", (event) => {{
     if (event.data?.type !== "backprop-explorer:resize") return;
     window.resizes.push({{origin: event.origin, height: event.data.height}});
-    document.getElementById("iframe-embed").style.height = event.data.height + "px";
+    for (const frame of document.querySelectorAll("iframe"))
+      if (frame.contentWindow === event.source) frame.style.height = event.data.height + "px";
   }});
 </script>
 </body></html>
@@ -211,3 +221,29 @@ def test_exported_file_plays_offline(
     context.close()
     assert attempted == []
     assert errors == []
+
+
+def test_main_page_copies_embed_code_and_downloads_the_export(
+    browser: Browser, live_server: str, traffic: Traffic
+) -> None:
+    page = open_page(browser, traffic, permissions=["clipboard-read", "clipboard-write"])
+    open_app(page, permalink(live_server, "x*y_1", {"x": 2, "y_1": -3}, step=3))
+    page.get_by_role("button", name="Copy embed code").click()
+    page.get_by_text("Embed code copied").wait_for()
+    snippet = page.evaluate("navigator.clipboard.readText()")
+    src = f"{live_server}/embed?expr=x*y_1&amp;x=2&amp;y_1=-3&amp;step=3"
+    assert snippet.startswith(f'<iframe src="{src}" title="Backprop Explorer: x*y_1"')
+
+    hostile = page.evaluate(
+        "async () => (await import('/static/js/embed-code.js'))"
+        ".iframeSnippet('http://h/embed?expr=\"><b>', '</title><script>x</script>')"
+    )
+    assert "<script>" not in hostile and "<b>" not in hostile and "&quot;&gt;&lt;b&gt;" in hostile
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="HTML", exact=True).click()
+    assert download.value.suggested_filename == "backprop-x_y_1.html"
+    exported = download.value.path().read_text(encoding="utf-8")
+    assert '"gradients": {"x": -3.0, "y_1": 2.0}' in exported
+    page.context.close()
+    assert traffic.errors == []

@@ -41,7 +41,9 @@ class Settings(BaseSettings):
     inline_max_chars: int = Field(
         2_000, ge=0, description="Expressions up to this size are computed on the event loop."
     )
-    cors_origins: list[str] = Field(["*"], description="Origins allowed to call /api/.")
+    cors_origins: list[str] = Field(
+        ["*"], description="Origins allowed to call /api/ and load /static/."
+    )
     embed_frame_ancestors: str = Field("*", description="Who may frame /embed.")
     page_layout_cap: int = Field(
         1_000, ge=0, description="Largest graph the page draws; larger ones show as a table."

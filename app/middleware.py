@@ -1,4 +1,4 @@
-"""ASGI middleware: request size, security headers, and CORS for the API only.
+"""ASGI middleware: request size, security headers, and CORS for the API and static files.
 
 Written as plain ASGI callables rather than BaseHTTPMiddleware, which costs a task per request.
 """
@@ -92,21 +92,35 @@ class SecurityHeaders:
 
 
 class ApiOnlyCors:
-    """CORS for /api/ (no credentials), and none anywhere else."""
+    """CORS for /api/ and for GETs of /static/ (no credentials), and none anywhere else.
+
+    /static/ needs it for the <backprop-graph> element on another origin: browsers fetch
+    module scripts (static/embed.js and what it imports, KaTeX included) and web fonts in CORS
+    mode, and refuse them without Access-Control-Allow-Origin. Stylesheets linked with <link>
+    and images do not need it. The pages (/, /embed, /docs) get no CORS headers.
+    """
 
     def __init__(self, app: ASGIApp, origins: list[str]) -> None:
         self.app = app
-        self.cors: Any = CORSMiddleware(
-            app,
-            allow_origins=origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["content-type"],
-            allow_credentials=False,
-            max_age=600,
-        )
+        self.api: Any = _cors(app, origins, ["GET", "POST", "OPTIONS"])
+        self.static: Any = _cors(app, origins, ["GET", "HEAD"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"].startswith("/api/"):
-            await self.cors(scope, receive, send)
+        path = scope["path"] if scope["type"] == "http" else ""
+        if path.startswith("/api/"):
+            await self.api(scope, receive, send)
+        elif path.startswith("/static/") and scope["method"] in ("GET", "HEAD"):
+            await self.static(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+def _cors(app: ASGIApp, origins: list[str], methods: list[str]) -> CORSMiddleware:
+    return CORSMiddleware(
+        app,
+        allow_origins=origins,
+        allow_methods=methods,
+        allow_headers=["content-type"],
+        allow_credentials=False,
+        max_age=600,
+    )

@@ -2,13 +2,13 @@
 
 import { formatNumber } from "./format.js";
 
-const KATEX_URL = new URL("../vendor/katex-0.19.1/katex.mjs", import.meta.url);
 const OPTIONS = { throwOnError: false, strict: "ignore", trust: false, output: "htmlAndMathml" };
 
 let loading = null;
 
 export function loadMath() {
-  loading ??= import(KATEX_URL.href).then((module) => module.default);
+  // A literal path, so that app/bundle.py finds KaTeX and packs it into the standalone export.
+  loading ??= import("../vendor/katex-0.19.1/katex.mjs").then((module) => module.default);
   return loading;
 }
 

@@ -46,6 +46,13 @@ function encode(text) {
   return encodeURIComponent(text).replaceAll("%2C", ",");
 }
 
+// "n4" → the node n4, "e2" → the wire e2, anything else → nothing selected.
+export function selectionFromId(id) {
+  if (/^n\d+$/.test(id ?? "")) return { kind: "node", id };
+  if (/^e\d+$/.test(id ?? "")) return { kind: "edge", id };
+  return null;
+}
+
 function integerOrNull(text) {
   if (text == null || !/^\d+$/.test(text)) return null;
   return Number(text);

@@ -24,7 +24,7 @@ const KEYBOARD_ITEMS_MAX = 300;
 const FIT_SCALE = { legible: 0.6, max: 1.6, min: 0.05 };
 const PAD = 12;
 const ITEM = "[data-node], [data-edge], [data-for]"; // what a click selects (a number selects its item)
-const LEGEND_WIDTH = 600; // the drawing is never narrower than its key
+const LEGEND_WIDTH = 640; // the drawing is never narrower than its key (both lines of it)
 
 export function createGraphView(container, { onSelect = () => {}, label = "Computational graph" } = {}) {
   const doc = container.ownerDocument;

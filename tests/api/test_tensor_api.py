@@ -12,18 +12,10 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
-from app.schemas import GraphResponse
+from app.schemas import ONE_LAYER_EXAMPLE, GraphResponse
 
 RNG = np.random.default_rng(7)
-LECTURE_NET = {
-    "expression": "u.T @ sigmoid(W @ x + b)",
-    "values": {
-        "W": [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]],
-        "x": [1.0, 2.0, -1.0],
-        "b": [0.1, -0.1],
-        "u": [0.7, -0.3],
-    },
-}
+LECTURE_NET = ONE_LAYER_EXAMPLE  # the OpenAPI example: it must answer as documented
 
 
 def post(client: TestClient, body: dict) -> dict:

@@ -59,8 +59,9 @@ class GradientCheck:
 
     @property
     def flagged(self) -> bool:
-        """Disagrees where it should not: away from any kink, with finite numbers."""
-        return not self.agrees and not self.near_kink
+        """Disagrees where it should not: away from any kink, with finite numbers (where the
+        numbers are not finite, `non_finite` already says which gate made them so)."""
+        return not self.agrees and not self.near_kink and math.isfinite(self.rel_error)
 
 
 @dataclass

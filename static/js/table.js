@@ -3,8 +3,8 @@
 
 import { copyText } from "./clipboard.js";
 import { el, scrollRegion } from "./dom.js";
-import { formatExact } from "./format.js";
 import { plainDefinition, plainEdge } from "./model.js";
+import { formatExactValue as formatExact } from "./tensor.js";
 
 const PAGE = 500; // rows drawn at first; "Show more" adds as many again
 
@@ -22,7 +22,7 @@ const EDGE_COLUMNS = [
   ["Local derivative", (index, edge) => `∂${index.nodes.get(edge.target).name}/∂${index.nodes.get(edge.source).name}`, ""],
   ["Value", (index, edge) => formatExact(edge.value), "num"],
   ["Upstream", (index, edge) => formatExact(edge.upstream), "num"],
-  ["Local", (index, edge) => formatExact(edge.local), "num"],
+  ["Local", (index, edge) => (edge.local == null ? "(Jacobian too large to send)" : formatExact(edge.local)), "num"],
   ["Downstream", (index, edge) => formatExact(edge.downstream), "num"],
   ["Kink", (index, edge) => (edge.kink ? "yes" : ""), ""],
 ];

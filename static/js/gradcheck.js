@@ -30,7 +30,7 @@ export function createGradCheck(container) {
 function checkTable(doc, rows) {
   // For a vector or matrix the API reports the largest error over its entries.
   const arrays = rows.some((row) => row.shape?.length);
-  const head = ["Variable", "Analytic", "Numeric", arrays ? "Relative error (max over entries)" : "Relative error", "Result"];
+  const head = ["Variable", "Analytic", "Numeric", arrays ? "Max relative error" : "Relative error", "Result"];
   return scrollRegion(doc, "Gradient check", [
     el(doc, "table", { class: "bp-table" }, [
       el(doc, "caption", { text: "Backpropagation against the central difference (f(x + h) − f(x − h)) / 2h, h = 10⁻⁴" }),

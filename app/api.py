@@ -114,16 +114,22 @@ async def export_html(
     return HTMLResponse(page, headers={"content-disposition": disposition})
 
 
-def _query_values(request: Request) -> dict[str, float]:
+def _query_values(request: Request) -> dict[str, Any]:
     """Every query parameter other than the reserved ones is a variable's value."""
     return {
-        name: _query_number(name, raw)
+        name: _query_value(name, raw)
         for name, raw in request.query_params.items()
         if name not in RESERVED_QUERY
     }
 
 
-def _query_number(name: str, raw: str) -> float:
+def _query_value(name: str, raw: str) -> Any:
+    """A number, or a vector or matrix written as JSON: `W=[[1,2],[3,4]]`."""
+    if raw.lstrip().startswith("["):
+        try:
+            return orjson.loads(raw)  # the engine checks shapes and finiteness, as for POST
+        except orjson.JSONDecodeError:
+            raise BadValue(f"The value of {name} is not a valid JSON array: {raw!r}.") from None
     try:
         return float(raw)
     except ValueError:

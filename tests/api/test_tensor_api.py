@@ -238,3 +238,30 @@ def test_functions_list_the_tensor_gates(client: TestClient) -> None:
     assert ops["matmul"]["vjp_shapes"] == [[2, 3], [3]]
     assert ops["sigmoid"]["tensor_only"] is False
     assert ops["mul"]["vjp_latex"][0]["latex"] == r"\delta \odot y"
+
+
+def test_get_takes_vectors_and_matrices_as_json(client: TestClient) -> None:
+    params = {"expr": "sum(W @ x)", "W": "[[1, 2], [3, 4]]", "x": "[1, -1]"}
+    data = client.get("/api/v1/graph", params=params).json()
+    assert data["value"] == (1 - 2) + (3 - 4)
+    assert data["gradients"] == {"W": [[1.0, -1.0], [1.0, -1.0]], "x": [4.0, 6.0]}
+
+
+def test_get_refuses_broken_arrays(client: TestClient) -> None:
+    response = client.get("/api/v1/graph", params={"expr": "sum(x)", "x": "[1, 2"})
+    assert response.status_code == 422
+    assert "x" in response.json()["detail"]["message"]
+    ragged = client.get("/api/v1/graph", params={"expr": "sum(W)", "W": "[[1, 2], [3]]"})
+    assert ragged.status_code == 422
+
+
+def test_export_html_of_a_tensor_graph(client: TestClient) -> None:
+    params = {
+        "expr": "u.T @ sigmoid(W @ x)",
+        "u": "[1, -1]",
+        "W": "[[1, 2], [3, 4]]",
+        "x": "[0.5, 0.25]",
+    }
+    response = client.get("/api/v1/export/html", params=params)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")

@@ -175,16 +175,8 @@ def test_embed_is_responsive_and_can_hide_the_controls(
     assert traffic.errors == []
 
 
-def test_exported_file_plays_offline(
-    browser: Browser, live_server: str, api: httpx.Client, tmp_path: Path
-) -> None:
-    graph = graph_json(api, LECTURE, LECTURE_VALUES)
-    steps = 2 * len(graph["nodes"])
-    export = api.get("/api/v1/export/html", params={"expr": LECTURE, **LECTURE_VALUES})
-    export.raise_for_status()
-    exported = tmp_path / "lecture.html"
-    exported.write_bytes(export.content)
-
+def open_offline(browser: Browser, exported: Path) -> tuple[Page, list[str], list[str]]:
+    """The exported file from file://, with every request that would leave it aborted."""
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     attempted: list[str] = []
     errors: list[str] = []
@@ -207,6 +199,24 @@ def test_exported_file_plays_offline(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(exported.as_uri())
     page.locator(".bp-embed[data-state=ready]").wait_for()
+    return page, attempted, errors
+
+
+def export_to_file(api: httpx.Client, params: dict[str, Any], path: Path) -> Path:
+    export = api.get("/api/v1/export/html", params=params)
+    export.raise_for_status()
+    path.write_bytes(export.content)
+    return path
+
+
+def test_exported_file_plays_offline(
+    browser: Browser, live_server: str, api: httpx.Client, tmp_path: Path
+) -> None:
+    graph = graph_json(api, LECTURE, LECTURE_VALUES)
+    steps = 2 * len(graph["nodes"])
+    params = {"expr": LECTURE, **LECTURE_VALUES}
+    exported = export_to_file(api, params, tmp_path / "lecture.html")
+    page, attempted, errors = open_offline(browser, exported)
     assert page.inner_text(".bp-counter") == f"0 / {steps}"
     page.select_option(".bp-speed", "4")
     page.click("button[data-action=play]")
@@ -218,7 +228,25 @@ def test_exported_file_plays_offline(
     assert number(card.locator("[data-field=downstream]")) == 3.0  # y's share through max
     page.wait_for_function(KATEX_FONT_LOADED)
     screenshot(page, "embed-standalone-export", full_page=True)
-    context.close()
+    page.context.close()
+    assert attempted == []
+    assert errors == []
+
+
+def test_exported_tensor_file_plays_offline(
+    browser: Browser, live_server: str, api: httpx.Client, tmp_path: Path
+) -> None:
+    values = {"u": "[1, -1]", "W": "[[1, 2, 3], [4, 5, 6]]", "x": "[0.1, 0.2, 0.3]", "b": "[0, 1]"}
+    params = {"expr": "u.T @ sigmoid(W @ x + b)", **values}
+    graph = api.get("/api/v1/graph", params=params).json()
+    exported = export_to_file(api, params, tmp_path / "layer.html")
+    page, attempted, errors = open_offline(browser, exported)
+    steps = 2 * len(graph["nodes"])
+    page.select_option(".bp-speed", "4")
+    page.click("button[data-action=play]")
+    wait_until_played(page, steps)
+    assert page.locator(".bp-embed [data-node]").count() == len(graph["nodes"])
+    page.context.close()
     assert attempted == []
     assert errors == []
 

@@ -6,12 +6,13 @@ larger ones go to the thread pool so the server keeps answering while they run.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +21,7 @@ from app.catalog import functions
 from app.config import Settings
 from app.engine import Options
 from app.errors import BadValue
+from app.routing import OrjsonRoute
 from app.schemas import (
     ErrorResponse,
     FunctionsResponse,
@@ -28,8 +30,9 @@ from app.schemas import (
     Health,
 )
 from app.service import explain_json
+from app.standalone import export_filename, export_page
 
-router = APIRouter()
+router = APIRouter(route_class=OrjsonRoute)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The expression or its values can't be used."},
@@ -42,10 +45,18 @@ Body = TypeVar("Body", bound=BaseModel)
 
 
 def _settings(request: Request) -> Settings:
-    """The app's settings, set once by `create_app`: read directly, since a sync dependency
-    would cost a thread-pool hop on every request."""
+    """The app's settings, set once by `create_app`."""
     settings: Settings = request.app.state.settings
     return settings
+
+
+async def app_settings(request: Request) -> Settings:
+    """An async dependency: a sync one (and an override of one) runs in the thread pool, and
+    FastAPI reads an override's signature again, on every request."""
+    return _settings(request)
+
+
+SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
 def _body_of(model: type[BaseModel]) -> dict[str, Any]:
@@ -106,25 +117,76 @@ async def post_graph(request: Request) -> Response:
     return _json(await _graph(body.expression, body.values, options, _settings(request)))
 
 
-@router.get("/api/v1/graph", response_model=GraphResponse, responses=ERRORS, tags=["graph"])
-async def get_graph(
+@dataclass(frozen=True)
+class GraphQuery:
+    """A graph asked for in a query string: `?expr=…&x=1&…` (GET /graph and the export)."""
+
+    expr: str
+    values: dict[str, float]
+    options: Options
+
+
+async def graph_query(
     request: Request,
     expr: Annotated[str, Query(description="The expression.", examples=["(x+y)*max(y,z)"])],
     check: Annotated[bool, Query(description="Run the numeric gradient check.")] = True,
     check_h: Annotated[float, Query(gt=0, le=1, description="Step of the check.")] = 1e-4,
-) -> Response:
+) -> GraphQuery:
+    return GraphQuery(expr, _query_values(request), Options(h=check_h, gradient_check=check))
+
+
+GraphQueryDep = Annotated[GraphQuery, Depends(graph_query)]
+
+
+@router.get("/api/v1/graph", response_model=GraphResponse, responses=ERRORS, tags=["graph"])
+async def get_graph(query: GraphQueryDep, settings: SettingsDep) -> Response:
     """The same as POST, for links: every other query parameter is a variable's value,
     e.g. `?expr=(x%2By)*max(y,z)&x=1&y=2&z=0`."""
-    values = {
-        name: _query_number(name, raw)
+    return _json(await _graph(query.expr, query.values, query.options, settings))
+
+
+@router.get(
+    "/api/v1/export/html",
+    response_class=HTMLResponse,
+    responses={
+        200: {
+            "content": {"text/html": {}},
+            "description": "One self-contained HTML file, sent as an attachment.",
+        },
+        **ERRORS,
+    },
+    tags=["export"],
+)
+async def export_html(
+    request: Request, query: GraphQueryDep, settings: SettingsDep
+) -> HTMLResponse:
+    """The graph as one self-contained HTML file: data, scripts, styles and fonts inlined.
+    Opened from `file://` with no server and no network, it plays both passes and has the
+    inspector. The query is the same as `GET /api/v1/graph`'s; graphs above
+    `page_layout_cap` nodes are refused with 413."""
+    graph = orjson.loads(await _graph(query.expr, query.values, query.options, settings))
+    page_link = f"{request.base_url}?{request.url.query}"
+    page = await run_in_threadpool(export_page, graph, settings, page_link)
+    disposition = f'attachment; filename="{export_filename(query.expr)}"'
+    return HTMLResponse(page, headers={"content-disposition": disposition})
+
+
+def _query_values(request: Request) -> dict[str, Any]:
+    """Every query parameter other than the reserved ones is a variable's value."""
+    return {
+        name: _query_value(name, raw)
         for name, raw in request.query_params.items()
         if name not in RESERVED_QUERY
     }
-    options = Options(h=check_h, gradient_check=check)
-    return _json(await _graph(expr, values, options, _settings(request)))
 
 
-def _query_number(name: str, raw: str) -> float:
+def _query_value(name: str, raw: str) -> Any:
+    """A number, or a vector or matrix written as JSON: `W=[[1,2],[3,4]]`."""
+    if raw.lstrip().startswith("["):
+        try:
+            return orjson.loads(raw)  # the engine checks shapes and finiteness, as for POST
+        except orjson.JSONDecodeError:
+            raise BadValue(f"The value of {name} is not a valid JSON array: {raw!r}.") from None
     try:
         return float(raw)
     except ValueError:

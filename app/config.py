@@ -21,8 +21,20 @@ class Settings(BaseSettings):
     max_abs_number: float = Field(1e300, gt=0, description="Largest magnitude of a number.")
     max_body_bytes: int = Field(4_000_000, gt=0, description="Largest request body.")
     max_seconds: float = Field(5.0, gt=0, description="Time limit for one computation.")
+    max_value_elements: int = Field(
+        65_536, gt=0, description="Most entries in one given value (a 256×256 matrix)."
+    )
+    max_node_elements: int = Field(
+        262_144, gt=0, description="Most entries in the value of any one node."
+    )
+    max_total_elements: int = Field(
+        500_000, gt=0, description="Most entries over all nodes' values together."
+    )
     gradient_check_budget: int = Field(
-        400_000, ge=0, description="Most gate evaluations spent on the numeric gradient check."
+        400_000,
+        ge=0,
+        description="Most gate evaluations (for arrays: entries computed) spent on the numeric "
+        "gradient check.",
     )
     latex_max_nodes: int = Field(2_000, ge=0, description="Largest graph typeset as LaTeX.")
     parse_cache_size: int = Field(256, ge=0, description="Parsed expressions kept in memory.")
@@ -32,7 +44,9 @@ class Settings(BaseSettings):
     inline_max_chars: int = Field(
         2_000, ge=0, description="Expressions up to this size are computed on the event loop."
     )
-    cors_origins: list[str] = Field(["*"], description="Origins allowed to call /api/.")
+    cors_origins: list[str] = Field(
+        ["*"], description="Origins allowed to call /api/ and load /static/."
+    )
     embed_frame_ancestors: str = Field("*", description="Who may frame /embed.")
     page_layout_cap: int = Field(
         1_000, ge=0, description="Largest graph the page draws; larger ones show as a table."

@@ -7,6 +7,10 @@
 Values are float64 and follow IEEE 754: a log of 0 is -inf, not an exception. The first gate
 that turns finite inputs into a non-finite number is reported, for the forward and the backward
 pass separately, so the page can say where things went wrong.
+
+This module runs graphs of plain numbers on Python floats, which is fastest for them. A graph
+given a vector or matrix, or using a gate that only exists for arrays (`@`, `sum`, …), goes to
+`app.tensor_engine`, which runs the same passes with numpy.
 """
 
 from __future__ import annotations
@@ -15,10 +19,15 @@ import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.errors import BadValue, MissingValue, TooLarge
+from app.gates import Array, Shape
 from app.graph import CONSTANT, INPUT, Graph, Node
+
+if TYPE_CHECKING:
+    from app.tensor_engine import TensorEvaluation
 
 _CHECK_EVERY = 2048  # gates between two looks at the clock
 
@@ -36,18 +45,23 @@ class NonFinite:
 
 @dataclass(frozen=True)
 class GradientCheck:
+    """Analytic against central differences for one input; for an array, entry by entry, with
+    the largest errors."""
+
     name: str
-    analytic: float
-    numeric: float
+    analytic: float | Array
+    numeric: float | Array
     abs_error: float
     rel_error: float
     agrees: bool
     near_kink: bool
+    shape: Shape = ()
 
     @property
     def flagged(self) -> bool:
-        """Disagrees where it should not: away from any kink, with finite numbers."""
-        return not self.agrees and not self.near_kink
+        """Disagrees where it should not: away from any kink, with finite numbers (where the
+        numbers are not finite, `non_finite` already says which gate made them so)."""
+        return not self.agrees and not self.near_kink and math.isfinite(self.rel_error)
 
 
 @dataclass
@@ -79,7 +93,7 @@ class Options:
     atol: float = 1e-6
 
 
-class _Clock:
+class Clock:
     def __init__(self, seconds: float) -> None:
         self.deadline = time.perf_counter() + seconds
         self.seconds = seconds
@@ -91,32 +105,51 @@ class _Clock:
             )
 
 
-def input_values(graph: Graph, values: Mapping[str, float]) -> list[float]:
-    """One float per node: the given value for inputs, the constant for constants."""
+class _ArrayValue(Exception):
+    """A value is a list: the graph needs the numpy engine."""
+
+
+def check_missing(graph: Graph, values: Mapping[str, object]) -> None:
     missing = [name for name in graph.variables if name not in values]
     if missing:
         first = graph.nodes[graph.variables[missing[0]]]
         names = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
         raise MissingValue(f"No value was given for {names}.", first.position, missing)
+
+
+def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:
+    """One float per node: the given value for inputs, the constant for constants."""
+    check_missing(graph, values)
     start = [0.0] * len(graph.nodes)
     for node in graph.nodes:
         if node.kind == INPUT:
-            start[node.index] = _finite(node, values[node.name])
+            start[node.index] = finite_number(node, values[node.name])
         elif node.kind == CONSTANT:
             start[node.index] = node.constant
     return start
 
 
-def _finite(node: Node, value: object) -> float:
+def finite_number(node: Node, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise BadValue(f"The value of {node.name} must be a number, not {value!r}.", node.position)
+        if isinstance(value, list):
+            raise _ArrayValue
+        raise BadValue(
+            f"The value of {node.name} must be a number, a list of numbers or a list of lists "
+            f"of numbers, not {_short_repr(value)}.",
+            node.position,
+        )
     number = float(value)
     if not math.isfinite(number):
         raise BadValue(f"The value of {node.name} must be finite, not {number}.", node.position)
     return number
 
 
-def forward(graph: Graph, values: list[float], clock: _Clock | None = None) -> None:
+def _short_repr(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def forward(graph: Graph, values: list[float], clock: Clock | None = None) -> None:
     nodes = graph.nodes
     for count, node in enumerate(nodes):
         gate = node.gate
@@ -127,7 +160,7 @@ def forward(graph: Graph, values: list[float], clock: _Clock | None = None) -> N
             clock.check()
 
 
-def backward(graph: Graph, values: list[float], clock: _Clock | None = None) -> Evaluation:
+def backward(graph: Graph, values: list[float], clock: Clock | None = None) -> Evaluation:
     n_edges = len(graph.edges)
     grads = [0.0] * len(graph.nodes)
     grads[graph.output] = 1.0
@@ -154,17 +187,34 @@ def backward(graph: Graph, values: list[float], clock: _Clock | None = None) -> 
 
 
 def evaluate(
-    graph: Graph, values: Mapping[str, float], settings: Settings, options: Options = Options()
-) -> Evaluation:
-    """Run both passes, then the numeric gradient check if it fits the budget."""
-    clock = _Clock(settings.max_seconds)
-    start = input_values(graph, values)
+    graph: Graph, values: Mapping[str, object], settings: Settings, options: Options = Options()
+) -> Evaluation | TensorEvaluation:
+    """Run both passes, then the numeric gradient check if it fits the budget: on floats for a
+    graph of numbers, with numpy for vectors and matrices."""
+    if graph.tensor_ops:
+        return _with_arrays(graph, values, settings, options)
+    try:
+        start = input_values(graph, values)
+    except _ArrayValue:
+        start = None  # outside the except block, so later errors don't chain to this one
+    if start is None:
+        return _with_arrays(graph, values, settings, options)
+    clock = Clock(settings.max_seconds)
     forward(graph, start, clock)
     result = backward(graph, start, clock)
     result.non_finite = _non_finite(result)
     if options.gradient_check:
         result.gradient_check = _checked(result, start, options, settings, clock)
     return result
+
+
+def _with_arrays(
+    graph: Graph, values: Mapping[str, object], settings: Settings, options: Options
+) -> TensorEvaluation:
+    # Imported here because the numpy engine builds on this module's records and checks.
+    from app import tensor_engine
+
+    return tensor_engine.evaluate(graph, values, settings, options)
 
 
 # -- non-finite numbers --------------------------------------------------------------------------
@@ -219,21 +269,28 @@ def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:
 
 
 def _checked(
-    result: Evaluation, start: list[float], options: Options, settings: Settings, clock: _Clock
+    result: Evaluation, start: list[float], options: Options, settings: Settings, clock: Clock
 ) -> list[GradientCheck] | None:
     graph = result.graph
     cost = 2 * len(graph.variables) * len(graph.nodes)
-    if cost > settings.gradient_check_budget:
-        result.warnings.append(
-            f"The numeric gradient check was skipped: it would evaluate {cost:,} gates, more "
-            f"than the budget of {settings.gradient_check_budget:,} (gradient_check_budget)."
-        )
+    if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
         return None
     return [_check_one(result, start, name, options, clock) for name in graph.variables]
 
 
+def within_budget(cost: int, work: str, settings: Settings, warnings: list[str]) -> bool:
+    """Whether the numeric check fits gradient_check_budget; if not, a warning says why."""
+    if cost <= settings.gradient_check_budget:
+        return True
+    warnings.append(
+        f"The numeric gradient check was skipped: it would {work}, more than the budget of "
+        f"{settings.gradient_check_budget:,} (gradient_check_budget)."
+    )
+    return False
+
+
 def _check_one(
-    result: Evaluation, start: list[float], name: str, options: Options, clock: _Clock
+    result: Evaluation, start: list[float], name: str, options: Options, clock: Clock
 ) -> GradientCheck:
     graph = result.graph
     index = graph.variables[name]

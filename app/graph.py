@@ -3,6 +3,8 @@
 The parser adds nodes through `GraphBuilder` only after their inputs exist, so the order of
 `Graph.nodes` is already a topological order: the forward pass walks it left to right and the
 backward pass right to left. A variable typed several times is one node with several edges.
+Shapes are not part of the graph: they come with the values, so one parsed graph serves numbers,
+vectors and matrices alike.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.errors import TooLarge
-from app.gates import ATOM, GATES_BY_OP
-from app.symbolic import CompiledGate, compile_gate, fill
+from app.gates import ATOM, GATES_BY_OP, TENSOR_GATES
+from app.symbolic import CompiledGate, compile_gate, compile_tensor_gate, fill
 
 INPUT, CONSTANT, OP = "input", "constant", "op"
 
@@ -23,6 +25,7 @@ _GREEK = {
     "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega",
 }  # fmt: skip
 _TRAILING_DIGITS = re.compile(r"^([^\d_]+?)(\d+)$")
+INDEX_GATE = next(gate for gate in TENSOR_GATES if gate.op == "index")
 
 
 def latex_name(name: str) -> str:
@@ -62,7 +65,7 @@ class Node:
     @property
     def label(self) -> str:
         """What is drawn: the gate's symbol, or the input's name."""
-        return self.gate.gate.symbol if self.gate else self.name
+        return self.gate.symbol if self.gate else self.name
 
     def __repr__(self) -> str:
         inputs = ", ".join(f"n{i}" for i in self.inputs)
@@ -79,6 +82,7 @@ class Graph:
     edges: list[tuple[int, int, int]] = field(default_factory=list)  # (source, target, index)
     first_edge: list[int] = field(default_factory=list)  # per node, its first incoming edge
     requires_grad: list[bool] = field(default_factory=list)  # depends on some input
+    tensor_ops: bool = False  # uses a gate that only exists for arrays (@, .T, sum, …)
     # What serialisers derive from the structure alone, kept here because parsed graphs are
     # cached and reused with new values.
     memo: dict[str, Any] = field(default_factory=dict)
@@ -111,6 +115,7 @@ class GraphBuilder:
         self.max_nodes = max_nodes
         self.nodes: list[Node] = []
         self.variables: dict[str, int] = {}
+        self.tensor_ops = False
 
     def _add(self, node: Node) -> int:
         if len(self.nodes) >= self.max_nodes:
@@ -132,16 +137,32 @@ class GraphBuilder:
         node = Node(len(self.nodes), CONSTANT, text, span, span[0], constant=value, latex=latex)
         return self._add(node)
 
-    def gate(self, op: str, inputs: tuple[int, ...], position: int, end: int = 0) -> int:
+    def gate(
+        self,
+        op: str,
+        inputs: tuple[int, ...],
+        position: int,
+        end: int = 0,
+        compiled: CompiledGate | None = None,
+    ) -> int:
+        """A gate over existing nodes; `compiled` is given only for one made on the spot."""
         # Operands are typed left to right, so the first and last bound the span.
         start = min(position, self.nodes[inputs[0]].span[0])
         stop = max(end, self.nodes[inputs[-1]].span[1])
-        compiled = compile_gate(op, len(inputs))
+        compiled = compiled or compile_gate(op, len(inputs))
+        if compiled.tensor_only:
+            self.tensor_ops = True
         node = Node(len(self.nodes), OP, "", (start, stop), position, compiled, inputs)
         return self._add(node)
 
+    def index(self, operand: int, k: int, position: int, end: int) -> int:
+        """v[k]: one compiled gate per k, made on the spot (a cache keyed by k could grow
+        without bound)."""
+        compiled = compile_tensor_gate(INDEX_GATE, 1, k)
+        return self.gate("index", (operand,), position, end, compiled)
+
     def finish(self, output: int) -> Graph:
-        graph = Graph(self.text, self.nodes, output, self.variables)
+        graph = Graph(self.text, self.nodes, output, self.variables, tensor_ops=self.tensor_ops)
         _connect(graph)
         _name_intermediates(graph)
         return graph
@@ -192,9 +213,10 @@ def expression_latex(graph: Graph) -> str:
             texts.append(graph.operand_latex(node.index) if node.kind == CONSTANT else node.latex)
             precedence.append(ATOM)
             continue
-        own = GATES_BY_OP[node.gate.op].precedence
+        op = node.gate.op
+        own = GATES_BY_OP[op].precedence
         operands = [
-            _wrap(texts[i], precedence[i], own, right=k > 0, op=node.gate.op)
+            _wrap(texts[i], precedence[i], own, right=k > 0, op=op, inner_op=graph.nodes[i].op)
             for k, i in enumerate(node.inputs)
         ]
         texts.append(fill(node.gate.forward_latex, operands))
@@ -202,11 +224,13 @@ def expression_latex(graph: Graph) -> str:
     return texts[graph.output]
 
 
-def _wrap(text: str, inner: int, outer: int, right: bool, op: str) -> str:
+def _wrap(text: str, inner: int, outer: int, right: bool, op: str, inner_op: str | None) -> str:
     if op in ("div", "max", "min") or outer == ATOM:
         return text  # \frac and function brackets already group their operands
     if op == "pow" and right:
         return text  # the exponent is typeset as a superscript group
+    if inner_op == "transpose" and op in ("pow", "transpose"):
+        return rf"\left({text}\right)"  # x^{\top}^{2} is not LaTeX: one superscript each
     # Mirror the typing: a right operand of equal precedence was bracketed by the learner.
     needs = inner < outer or (inner == outer and (right or op == "pow"))
     return rf"\left({text}\right)" if needs else text

@@ -1,4 +1,4 @@
-"""ASGI middleware: request size, security headers, and CORS for the API only.
+"""ASGI middleware: request size, security headers, and CORS for the API and static files.
 
 Written as plain ASGI callables rather than BaseHTTPMiddleware, which costs a task per request.
 """
@@ -92,30 +92,35 @@ class SecurityHeaders:
 
 
 class ApiOnlyCors:
-    """CORS for /api/ (no credentials), and none anywhere else.
+    """CORS for /api/ and for GETs of /static/ (no credentials), and none anywhere else.
 
-    Preflights go to Starlette's CORSMiddleware. Simple requests, the hot path, get the same
-    headers from here at a third of the cost (it wraps every response in a partial and parses
-    the request headers twice).
+    /static/ needs it for the <backprop-graph> element on another origin: browsers fetch
+    module scripts (static/embed.js and what it imports, KaTeX included) and web fonts in CORS
+    mode, and refuse them without Access-Control-Allow-Origin. Stylesheets linked with <link>
+    and images do not need it. The pages (/, /embed, /docs) get no CORS headers.
+
+    Simple /api/ requests, the hot path, get their headers from here, at a third of the cost
+    of Starlette's CORSMiddleware (which wraps every response in a partial and parses the
+    request headers twice); preflights and /static/ go to Starlette's.
     """
 
     def __init__(self, app: ASGIApp, origins: list[str]) -> None:
         self.app = app
         self.allow_all = "*" in origins
         self.origins = {origin.encode() for origin in origins}
-        self.preflight: Any = CORSMiddleware(
-            app,
-            allow_origins=origins,
-            allow_methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type"],
-            allow_credentials=False,
-            max_age=600,
-        )
+        self.api: Any = _cors(app, origins, ["GET", "POST", "OPTIONS"])
+        self.static: Any = _cors(app, origins, ["GET", "HEAD"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith("/api/"):
+        path = scope["path"] if scope["type"] == "http" else ""
+        if path.startswith("/api/"):
+            await self._api(scope, receive, send)
+        elif path.startswith("/static/") and scope["method"] in ("GET", "HEAD"):
+            await self.static(scope, receive, send)
+        else:
             await self.app(scope, receive, send)
-            return
+
+    async def _api(self, scope: Scope, receive: Receive, send: Send) -> None:
         origin, preflight = None, False
         for name, value in scope["headers"]:
             if name == b"origin":
@@ -123,7 +128,7 @@ class ApiOnlyCors:
             elif name == b"access-control-request-method":
                 preflight = True
         if origin is not None and preflight and scope["method"] == "OPTIONS":
-            await self.preflight(scope, receive, send)
+            await self.api(scope, receive, send)
             return
         extra = [(b"vary", b"Origin")]
         if origin is not None and self.allow_all:
@@ -137,3 +142,14 @@ class ApiOnlyCors:
             await send(message)
 
         await self.app(scope, receive, with_cors)
+
+
+def _cors(app: ASGIApp, origins: list[str], methods: list[str]) -> CORSMiddleware:
+    return CORSMiddleware(
+        app,
+        allow_origins=origins,
+        allow_methods=methods,
+        allow_headers=["Content-Type"],
+        allow_credentials=False,
+        max_age=600,
+    )

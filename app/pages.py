@@ -1,15 +1,17 @@
-"""The learner's page: HTML from `templates/`, its scripts and styles from `static/`.
+"""The learner's page and its embeddable twin: HTML from `templates/`, scripts and styles
+from `static/`.
 
-Thin like the API routes: the page computes nothing on the server. It is plain ES modules that
-call /api/v1, so the only things the template fills in are where those live and the page's
-limits. Both folders sit at the top of the repository, next to `app/`, and are found relative
-to this file so the app starts from any working directory.
+Thin like the API routes: the pages compute nothing on the server. They are plain ES modules
+that call /api/v1, so the only things the templates fill in are where those live, the limits,
+and the oEmbed discovery link. Both folders sit at the top of the repository, next to `app/`,
+and are found relative to this file so the app starts from any working directory.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -32,15 +34,43 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=STATIC_DIR, check_dir=True)
 
 
-@router.get("/", response_class=HTMLResponse)
-async def index(request: Request, settings: SettingsDep) -> HTMLResponse:
-    """The explorer: expression and values in, the graph with both passes out."""
+# The embed's own query keys (see static/js/embed-page.js); the main page has no use for them.
+EMBED_KEYS = ("autoplay", "controls", "theme", "speed")
+
+
+def _common(request: Request, settings: Settings) -> dict[str, object]:
     root = request.scope.get("root_path", "").rstrip("/")
-    context = {
+    return {
         "static": f"{root}/static",
         "api": f"{root}/api/v1",
         "version": __version__,
         "layout_cap": settings.page_layout_cap,
-        "max_nodes": settings.max_nodes,
+        # oEmbed discovery: a platform given this page's address finds its iframe there.
+        "oembed": f"{request.base_url}oembed?{urlencode({'url': str(request.url)})}",
     }
+
+
+@router.get("/", response_class=HTMLResponse)
+async def index(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The explorer: expression and values in, the graph with both passes out."""
+    context = {**_common(request, settings), "max_nodes": settings.max_nodes}
     return TEMPLATES.TemplateResponse(request, "index.html", context)
+
+
+@router.get("/embed", response_class=HTMLResponse)
+async def embed(request: Request, settings: SettingsDep) -> HTMLResponse:
+    """The graph, the player and the inspector without the editor: for an iframe on a course
+    page. The only page other origins may frame (see app.middleware)."""
+    params = request.query_params
+    expression = params.get("_expr" if "_expr" in params else "expr") or "(x+y)*max(y,z)"
+    page_query = [
+        (key, value)
+        for key, value in params.multi_items()
+        if key not in EMBED_KEYS or f"_{key}" in params
+    ]
+    context = {
+        **_common(request, settings),
+        "title": f"Backprop Explorer: {expression}",
+        "page_link": f"{request.base_url}?{urlencode(page_query)}",
+    }
+    return TEMPLATES.TemplateResponse(request, "embed.html", context)

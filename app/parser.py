@@ -3,10 +3,14 @@
 The grammar, loosest binding first:
 
     expr     := expr ('+' | '-') term
-    term     := term ('*' | '/') unary | term implicit        2x, 2(x+y), (a+b)(c+d), x y
+    term     := term ('*' | '/' | '@') unary | term implicit  2x, 2(x+y), (a+b)(c+d), x y
     unary    := ('-' | '+') unary | power
-    power    := primary ('^' | '**') unary                     right-associative: x^-2, 2^3^2
+    power    := postfix ('^' | '**') unary                     right-associative: x^-2, 2^3^2
+    postfix  := primary | postfix '.T' | postfix '[' integer ']'    W.T, v[2], v[-1]
     primary  := number | name | constant | name '(' expr (',' expr)* ')' | '(' expr ')'
+
+`@` is the matrix product at the precedence of `*`, as in numpy; `.T` and `[k]` bind tightest,
+so `u.T @ tanh(W @ x)` is (uᵀ) @ tanh(W @ x) and `-log(softmax(f)[1])` takes entry 1 first.
 
 It builds the gate graph directly, so the graph mirrors the typing: `x - y` is one `sub` gate,
 `a*b*c` two `mul` gates left to right, operands in the order typed. It keeps explicit stacks
@@ -31,7 +35,9 @@ _TOKEN = re.compile(
     r"(?P<space>\s+)"
     r"|(?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
     r"|(?P<name>[^\W\d_]\w*)"
-    r"|(?P<op>\*\*|[-+*/^(),])"
+    r"|(?P<op>\*\*|[-+*/^(),@])"
+    r"|(?P<transpose>\.T(?!\w))"
+    r"|(?P<index>\[\s*-?\d+\s*\])"
     r"|(?P<other>.)",
     re.DOTALL,
 )
@@ -42,6 +48,7 @@ _BINARY = {
     "-": ("sub", SUM, False),
     "*": ("mul", PRODUCT, False),
     "/": ("div", PRODUCT, False),
+    "@": ("matmul", PRODUCT, False),
     "^": ("pow", POWER, True),
     "**": ("pow", POWER, True),
 }
@@ -52,18 +59,18 @@ _WHY_NOT = {
     "'": "String literals are not supported",
     '"': "String literals are not supported",
     "=": "'=' is not an operator; type only the expression and give the values separately",
-    ".": "'.' is only part of a number such as 0.5; attribute access is not supported",
+    ".": "'.' is only part of a number such as 0.5 or of a transpose such as W.T; attribute "
+    "access is not supported",
     ":": "':' is not part of the expression language",
     ";": "';' is not part of the expression language",
-    "[": "Indexing with '[ ]' needs vector values, which scalar expressions do not have",
-    "]": "Indexing with '[ ]' needs vector values, which scalar expressions do not have",
-    "@": "The matrix product '@' needs vector or matrix values",
+    "[": "An index is one integer constant in brackets, such as v[2] or v[-1]",
+    "]": "A ']' closes an index such as v[2], and there is no '[' before it",
 }
 
 
 @dataclass(slots=True)
 class Token:
-    kind: str  # number | name | call (a name and its '(') | op | end
+    kind: str  # number | name | call (a name and its '(') | op | transpose | index | end
     text: str
     position: int
 
@@ -216,6 +223,9 @@ class Parser:
         if token.text == ",":
             self._comma(token)
             return True
+        if token.kind in ("transpose", "index"):
+            self._postfix(token)
+            return False
         if token.kind in ("name", "call") or token.text == "(":
             self._push_binary(*_IMPLICIT, token.position)  # implicit multiplication
             return self._operand(token)
@@ -224,6 +234,15 @@ class Parser:
             f"Missing operator between {before!r} and {token.text!r} at column {token.position}.",
             token.position,
         )
+
+    def _postfix(self, token: Token) -> None:
+        """`.T` or `[k]` applies at once to the value just read: nothing binds tighter."""
+        operand, at, end = self.operands[-1], token.position, token.position + len(token.text)
+        if token.kind == "transpose":
+            self.operands[-1] = self.builder.gate("transpose", (operand,), at, end)
+        else:
+            k = int(token.text[1:-1])
+            self.operands[-1] = self.builder.index(operand, k, at, end)
 
     def _push_binary(self, op: str, precedence: int, right: bool, at: int) -> None:
         while self.frames:

@@ -8,17 +8,56 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import PydanticCustomError
 
 LECTURE_EXAMPLE: dict[str, Any] = {
     "expression": "(x+y)*max(y,z)",
     "values": {"x": 1, "y": 2, "z": 0},
     "options": {"h": 1e-4, "gradient_check": True},
 }
+ONE_LAYER_EXAMPLE: dict[str, Any] = {
+    "expression": "u.T @ sigmoid(W @ x + b)",
+    "values": {
+        "W": [[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]],
+        "x": [1, 2, -1],
+        "b": [0.1, -0.1],
+        "u": [0.7, -0.3],
+    },
+}
 
 # JSON has no inf or nan: those are sent as these strings (JavaScript's Number() reads them).
 Number = float | Literal["Infinity", "-Infinity", "NaN"]
-InputValue = Annotated[float, Strict()]  # a JSON number: no strings, no booleans
+# A node's value or gradient: a number, a vector, or a matrix (a list of rows).
+Value = Number | list[Number] | list[list[Number]]
+# A Jacobian has the gate's shape followed by the source's: up to four levels of lists.
+Jacobian = Value | list[list[list[Number]]] | list[list[list[list[Number]]]]
+
+
+def _explain_value(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "value",
+            "must be a number, a list of numbers (a vector) or a list of equally long lists of "
+            "numbers (a matrix)",
+        ) from None
+
+
+# JSON numbers (no strings, no booleans), as a number, a vector or a matrix. Ragged rows and
+# non-finite numbers are refused by the engine, which names the variable.
+InputValue = Annotated[
+    StrictFloat | list[StrictFloat] | list[list[StrictFloat]], WrapValidator(_explain_value)
+]
 
 
 class GraphOptions(BaseModel):
@@ -31,11 +70,15 @@ class GraphOptions(BaseModel):
 
 
 class GraphRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [LECTURE_EXAMPLE]})
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [LECTURE_EXAMPLE, ONE_LAYER_EXAMPLE]}
+    )
 
     expression: str = Field(description="The expression as a learner types it.")
     values: dict[str, InputValue] = Field(
-        default_factory=dict, description="A finite number for every variable."
+        default_factory=dict,
+        description="For every variable, a finite number, a vector [1, 2] or a matrix "
+        "[[1, 2], [3, 4]].",
     )
     options: GraphOptions = Field(default_factory=GraphOptions)
 
@@ -47,8 +90,11 @@ class NodeOut(BaseModel):
     label: str = Field(description="What is drawn: the gate's symbol or the input's name.")
     name: str = Field(description="The variable, the constant, or the gate's given name (a, b…).")
     latex: str
-    value: Number
-    grad: Number = Field(description="∂output/∂node: the sum of its outgoing downstreams.")
+    shape: list[int] = Field(description="[] for a number, [n] for a vector, [m, n] for a matrix.")
+    value: Value = Field(description="A number, or nested lists of the node's shape.")
+    grad: Value = Field(
+        description="∂output/∂node, in the node's shape: the sum of its outgoing downstreams."
+    )
     inputs: list[str]
     span: tuple[int, int] = Field(description="Where the node was typed: [start, end).")
     requires_grad: bool = Field(description="Whether the node depends on some input.")
@@ -63,21 +109,47 @@ class EdgeOut(BaseModel):
     source: str
     target: str
     index: int = Field(description="Which input of the target gate this edge is.")
-    value: Number = Field(description="The forward value it carries.")
-    upstream: Number = Field(description="The gradient of the target gate.")
-    local: Number = Field(description="∂target/∂source at the forward values.")
-    downstream: Number = Field(description="upstream × local: what the source receives here.")
-    local_latex: str
+    value: Value = Field(description="The forward value it carries (the source's shape).")
+    upstream: Value = Field(description="The gradient of the target gate, in the gate's shape.")
+    local: Jacobian | None = Field(
+        description="∂target/∂source at the forward values: a number for numbers, otherwise the "
+        "Jacobian, of shape local_shape, or null when it has more than 64 entries."
+    )
+    downstream: Value = Field(
+        description="What the source receives here, in the source's shape: upstream × local, "
+        "that is upstream contracted with the Jacobian."
+    )
+    local_latex: str = Field(
+        description="The local derivative; in tensor responses the rule as a vector-Jacobian "
+        r"product in terms of the upstream \delta, e.g. \delta\, x^{\top} for W in W @ x."
+    )
     partial_latex: str
-    kink: bool = Field(description="The gate sits at a kink; the convention was applied.")
+    kink: bool = Field(
+        description="The gate sits at a kink (for arrays: in some entry); the convention was "
+        "applied."
+    )
+    local_shape: list[int] | None = Field(
+        None, description="Tensor responses: the Jacobian's shape, gate's shape + source's."
+    )
+    local_elementwise: Value | None = Field(
+        None,
+        description="Tensor responses, element-wise gates: ∂target/∂source entry by entry, in "
+        "the gate's shape (before summing over broadcast axes); null for other gates.",
+    )
+    derivative_latex: str | None = Field(
+        None,
+        description="Tensor responses, element-wise gates: the scalar local derivative that "
+        "local_elementwise holds; null for other gates.",
+    )
 
 
 class GradientCheckOut(BaseModel):
     name: str
-    analytic: Number
-    numeric: Number
-    abs_error: Number
-    rel_error: Number
+    shape: list[int] = Field(description="The input's shape: analytic and numeric have it.")
+    analytic: Value
+    numeric: Value = Field(description="Central differences, entry by entry for arrays.")
+    abs_error: Number = Field(description="The largest over the entries.")
+    rel_error: Number = Field(description="The largest over the entries.")
     agrees: bool
     near_kink: bool
     flagged: bool = Field(description="Disagrees away from any kink.")
@@ -94,9 +166,13 @@ class NonFiniteOut(BaseModel):
 class GraphResponse(BaseModel):
     expression: str
     latex: str | None = Field(description="The whole expression typeset; null when too large.")
-    value: Number
+    value: Number = Field(description="The output, always a single number.")
     output: str
-    gradients: dict[str, Number]
+    gradients: dict[str, Value] = Field(description="∂output/∂input, in each input's shape.")
+    tensor: bool = Field(
+        description="Computed with arrays (a value is a list or a gate such as @ or sum is "
+        "used): edges then also have local_shape, local_elementwise and derivative_latex."
+    )
     nodes: list[NodeOut]
     edges: list[EdgeOut]
     forward_order: list[str]
@@ -121,7 +197,17 @@ class FunctionOut(BaseModel):
     arity: tuple[int, int | None]
     pattern: str | None
     forward_latex: str
-    local_latex: list[LocalDerivativeOut]
+    local_latex: list[LocalDerivativeOut] = Field(
+        description="Element-wise gates: the local derivative per input; tensor gates: the VJP."
+    )
+    vjp_latex: list[LocalDerivativeOut] = Field(
+        description="The rule as a vector-Jacobian product in terms of the upstream δ, for the "
+        "shapes in vjp_shapes."
+    )
+    vjp_shapes: list[list[int]] | None = Field(
+        description="Example operand shapes the VJP is written for; null for element-wise gates."
+    )
+    tensor_only: bool = Field(description="Needs vectors or matrices (@, .T, sum, softmax, …).")
     kink_convention: str | None
     aliases: list[str]
 

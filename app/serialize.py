@@ -1,5 +1,12 @@
 """Evaluation → the API's JSON (the names are the v1 contract: add fields, rename none).
 
+Both engines give the same fields. Every node has a `shape` (`[]` for a number); values and
+gradients are plain numbers for numbers and nested lists for vectors and matrices. A tensor
+response (`"tensor": true`) says more per edge: `local` is the Jacobian (shape
+`local_shape` = gate's shape + source's shape, or null when it has over 64 entries),
+`local_latex` the rule as a vector-Jacobian product, and for element-wise gates
+`local_elementwise` and `derivative_latex` give the entry-by-entry local derivative.
+
 JSON has no inf or nan, so non-finite numbers are written as the strings "Infinity",
 "-Infinity" and "NaN", which JavaScript's Number() reads back. orjson writes the bytes: the
 encoding is a large share of a request's cost, so we skip FastAPI's generic encoder.
@@ -8,14 +15,22 @@ encoding is a large share of a request's cost, so we skip FastAPI's generic enco
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from itertools import chain
 from typing import Any
 
+import numpy as np
 import orjson
 
 from app.engine import Evaluation
-from app.gates import GATES_BY_OP
+from app.gates import GATES_BY_OP, Array, VjpSite
 from app.graph import Graph, Node, expression_latex
+from app.rules import ElementwiseRule
 from app.symbolic import fill
+from app.tensor_engine import TensorEvaluation
+
+_SCALAR_SHAPE: list[int] = []  # shared by every scalar node; never mutated
+_TENSOR_MEMO_SIZE = 8  # shape combinations remembered per parsed graph
 
 KINK_CONVENTIONS = {
     "max_min_tie": "a max/min tie splits the gradient equally among the tied inputs",
@@ -65,6 +80,7 @@ def _static_node(graph: Graph, node: Node, edges: list[dict[str, Any]]) -> dict[
         "inputs": [f"n{i}" for i in node.inputs],
         "span": node.span,
         "requires_grad": graph.requires_grad[node.index],
+        "shape": _SCALAR_SHAPE,
     }
     gate = node.gate
     if gate is None:
@@ -120,12 +136,13 @@ def _edges(result: Evaluation) -> list[dict[str, Any]]:
     ]
 
 
-def _gradient_check(result: Evaluation) -> list[dict[str, Any]] | None:
+def _gradient_check(result: Evaluation | TensorEvaluation) -> list[dict[str, Any]] | None:
     if result.gradient_check is None:
         return None
     return [
         {
             "name": c.name,
+            "shape": list(c.shape) if c.shape else _SCALAR_SHAPE,
             "analytic": c.analytic,
             "numeric": c.numeric,
             "abs_error": c.abs_error,
@@ -138,41 +155,72 @@ def _gradient_check(result: Evaluation) -> list[dict[str, Any]] | None:
     ]
 
 
-def _latex(graph: Graph, max_nodes: int) -> str | None:
-    return expression_latex(graph) if len(graph.nodes) <= max_nodes else None
+def _structure(graph: Graph, latex_max_nodes: int) -> tuple[list[str], list[str], str | None]:
+    """Forward and backward order and the expression's LaTeX: the graph alone decides them,
+    so they are made once per parsed graph, like the static parts."""
+    key = f"structure {latex_max_nodes}"
+    if key not in graph.memo:
+        order = [f"n{i}" for i in range(len(graph.nodes))]
+        latex = expression_latex(graph) if len(graph.nodes) <= latex_max_nodes else None
+        graph.memo[key] = (order, order[::-1], latex)
+    return graph.memo[key]  # type: ignore[no-any-return]
 
 
-def to_dict(result: Evaluation, latex_max_nodes: int = 2_000) -> dict[str, Any]:
+def _response(
+    result: Evaluation | TensorEvaluation,
+    latex_max_nodes: int,
+    *,
+    value: Any,
+    gradients: dict[str, Any],
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
+    gradient_check: list[dict[str, Any]] | None,
+) -> dict[str, Any]:
+    """The whole response around its numbers, which the caller writes for its engine."""
     graph = result.graph
-    order = [f"n{i}" for i in range(len(graph.nodes))]
+    forward_order, backward_order, latex = _structure(graph, latex_max_nodes)
     warnings = [nf.message for nf in result.non_finite] + result.warnings
-    latex = _latex(graph, latex_max_nodes)
     if latex is None:
         warnings.append(f"The expression is too large to typeset ({len(graph.nodes):,} nodes).")
-    data = {
+    return {
         "expression": graph.text,
         "latex": latex,
-        "value": result.output_value,
+        "value": value,
         "output": f"n{graph.output}",
-        "gradients": result.gradients(),
-        "nodes": _nodes(result),
-        "edges": _edges(result),
-        "forward_order": order,
-        "backward_order": order[::-1],
-        "gradient_check": _gradient_check(result),
+        "gradients": gradients,
+        "nodes": nodes,
+        "edges": edges,
+        "forward_order": forward_order,
+        "backward_order": backward_order,
+        "gradient_check": gradient_check,
         "non_finite": [
             {
                 "stage": nf.stage,
                 "node": f"n{nf.node}",
                 "edge": None if nf.edge is None else f"e{nf.edge}",
-                "value": nf.value,
+                "value": _finite_or_text(nf.value),
                 "message": nf.message,
             }
             for nf in result.non_finite
         ],
         "kink_conventions": KINK_CONVENTIONS,
         "warnings": warnings,
+        "tensor": isinstance(result, TensorEvaluation),
     }
+
+
+def to_dict(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000) -> dict[str, Any]:
+    if isinstance(result, TensorEvaluation):
+        return _tensor_dict(result, latex_max_nodes)
+    data = _response(
+        result,
+        latex_max_nodes,
+        value=result.output_value,
+        gradients=result.gradients(),
+        nodes=_nodes(result),
+        edges=_edges(result),
+        gradient_check=_gradient_check(result),
+    )
     if result.non_finite or _any_non_finite(result):
         data = _clean(data)
     return data
@@ -180,12 +228,125 @@ def to_dict(result: Evaluation, latex_max_nodes: int = 2_000) -> dict[str, Any]:
 
 def _any_non_finite(result: Evaluation) -> bool:
     isfinite = math.isfinite
+    # chain rather than one tuple of everything: no copy of four lists of a large graph
     return not all(
-        map(isfinite, (*result.values, *result.grads, *result.local, *result.downstream))
+        map(isfinite, chain(result.values, result.grads, result.local, result.downstream))
     ) or any(
         not (isfinite(c.numeric) and isfinite(c.rel_error)) for c in result.gradient_check or ()
     )
 
 
-def to_json(result: Evaluation, latex_max_nodes: int = 2_000) -> bytes:
+def to_json(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000) -> bytes:
+    if isinstance(result, TensorEvaluation):
+        # orjson writes float64 arrays itself, byte for byte as it writes their lists, and
+        # about twice as fast, with no lists to build: most of a large request's cost.
+        data = _tensor_dict(result, latex_max_nodes, _array_for_orjson)
+        return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
     return orjson.dumps(to_dict(result, latex_max_nodes))
+
+
+# -- vectors and matrices --------------------------------------------------------------------------
+
+
+def _numbers(array: Array | float) -> Any:
+    """A plain number for a 0-d array, nested lists otherwise; inf and nan as text."""
+    listed = np.asarray(array).tolist()
+    return listed if np.isfinite(array).all() else _clean(listed)
+
+
+def _array_for_orjson(array: Array | float) -> Any:
+    """What orjson writes as `_numbers(array)`: it takes contiguous arrays of finite numbers
+    (it would write inf and nan as null, and 0-d arrays not at all)."""
+    if np.ndim(array) == 0 or not np.isfinite(array).all():
+        return _numbers(array)
+    return np.ascontiguousarray(array)
+
+
+def _tensor_dict(
+    result: TensorEvaluation, latex_max_nodes: int, numbers: Callable[[Any], Any] = _numbers
+) -> dict[str, Any]:
+    graph = result.graph
+    values = [numbers(v) for v in result.values]
+    grads = [numbers(g) for g in result.grads]
+    static_nodes, static_edges = _tensor_static_parts(result)
+    return _response(
+        result,
+        latex_max_nodes,
+        value=_finite_or_text(result.output_value),
+        gradients={name: grads[i] for name, i in graph.variables.items()},
+        nodes=[
+            {**static, "value": value, "grad": grad}
+            for static, value, grad in zip(static_nodes, values, grads, strict=True)
+        ],
+        edges=[
+            {
+                **static_edges[e],
+                "value": values[source],
+                "upstream": grads[target],
+                "local": _optional(result.local[e], numbers),
+                "local_elementwise": _optional(result.local_elementwise[e], numbers),
+                "downstream": numbers(result.downstream[e]),
+                "kink": result.kink[e],
+            }
+            for e, (source, target, _) in enumerate(graph.edges)
+        ],
+        gradient_check=_tensor_checks(result, numbers),
+    )
+
+
+def _tensor_checks(
+    result: TensorEvaluation, numbers: Callable[[Any], Any]
+) -> list[dict[str, Any]] | None:
+    checks = _gradient_check(result)
+    if checks is None:
+        return None
+    return [
+        entry
+        | {
+            "analytic": numbers(entry["analytic"]),
+            "numeric": numbers(entry["numeric"]),
+            "abs_error": _finite_or_text(entry["abs_error"]),
+            "rel_error": _finite_or_text(entry["rel_error"]),
+        }
+        for entry in checks
+    ]
+
+
+def _optional(array: Array | None, numbers: Callable[[Any], Any]) -> Any:
+    return None if array is None else numbers(array)
+
+
+def _tensor_static_parts(result: TensorEvaluation) -> tuple[list[Any], list[Any]]:
+    """The structure-only parts for one combination of shapes, remembered per parsed graph."""
+    graph = result.graph
+    memo: dict[tuple[Any, ...], Any] = graph.memo.setdefault("tensor", {})
+    key = tuple(result.shapes)
+    if key not in memo:
+        if len(memo) >= _TENSOR_MEMO_SIZE:
+            memo.clear()
+        nodes, edges = _static_parts(graph)
+        memo[key] = (
+            [{**node, "shape": list(shape)} for node, shape in zip(nodes, key, strict=True)],
+            [_tensor_static_edge(graph, key, e, static) for e, static in enumerate(edges)],
+        )
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _tensor_static_edge(
+    graph: Graph, shapes: tuple[Any, ...], e: int, static: dict[str, Any]
+) -> dict[str, Any]:
+    source, target, k = graph.edges[e]
+    node = graph.nodes[target]
+    assert node.gate is not None  # edges end at gates
+    rule = node.gate.array
+    site = VjpSite(
+        operands=[graph.operand_latex(i) for i in node.inputs],
+        shapes=[shapes[i] for i in node.inputs],
+        out=node.latex,
+    )
+    return {
+        **static,
+        "local_latex": rule.vjp_latex(k, site),
+        "derivative_latex": static["local_latex"] if isinstance(rule, ElementwiseRule) else None,
+        "local_shape": [*shapes[target], *shapes[source]],
+    }

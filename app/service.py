@@ -15,6 +15,7 @@ from app.errors import TooLarge
 from app.graph import Graph
 from app.parser import parse
 from app.serialize import to_json
+from app.tensor_engine import TensorEvaluation
 
 
 class ParseCache:
@@ -79,8 +80,8 @@ def no_cyclic_gc() -> Iterator[None]:
 
 
 def explain(
-    expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
-) -> Evaluation:
+    expression: str, values: Mapping[str, object], settings: Settings, options: Options = Options()
+) -> Evaluation | TensorEvaluation:
     """Parse (or reuse the parse of) the expression and run forward, backward and the check."""
     started = time.perf_counter()
     with no_cyclic_gc():
@@ -88,7 +89,7 @@ def explain(
 
 
 def explain_json(
-    expression: str, values: Mapping[str, float], settings: Settings, options: Options = Options()
+    expression: str, values: Mapping[str, object], settings: Settings, options: Options = Options()
 ) -> bytes:
     started = time.perf_counter()
     with no_cyclic_gc():
@@ -99,11 +100,11 @@ def explain_json(
 
 def _explain(
     expression: str,
-    values: Mapping[str, float],
+    values: Mapping[str, object],
     settings: Settings,
     options: Options,
     started: float,
-) -> Evaluation:
+) -> Evaluation | TensorEvaluation:
     graph = _cache(settings).get(expression, settings)
     return evaluate(graph, values, _time_left(settings, started), options)
 

@@ -2,7 +2,8 @@
 
 For a gate with n inputs we build placeholder symbols, write its formula on them, differentiate
 with `sympy.diff`, print forward and derivatives as LaTeX templates, and `lambdify` both into
-plain-float functions. Requests then never touch sympy.
+plain-float functions and into numpy functions (the element-wise rule of `app.rules`). Requests
+then never touch sympy. Tensor gates need no sympy: their entry already holds numpy functions.
 
 Floats follow IEEE 754 rather than Python's exceptions: the fast `math` path is tried first, and
 where it raises (log 0, 1/0, overflow) or leaves the reals, the same formula is evaluated with
@@ -22,7 +23,8 @@ import numpy as np
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
-from app.gates import GATES_BY_OP, NUMERIC, Gate, Kink
+from app.gates import GATES_BY_OP, NUMERIC, Gate, Kink, TensorGate
+from app.rules import ArrayRule, ElementwiseRule, TensorRule
 
 _PLACEHOLDER = re.compile(r"ARG([A-Z]{2})")
 _NUMPY_NUMERIC: dict[str, Callable[..., Any]] = {
@@ -77,15 +79,19 @@ def fill(template: str, operands: list[str]) -> str:
 
 @dataclass(frozen=True)
 class CompiledGate:
-    """One gate at one arity: float functions for the passes, LaTeX templates for the page."""
+    """One gate at one arity: float functions for the scalar passes, a numpy rule for vectors
+    and matrices, LaTeX templates for the page."""
 
-    gate: Gate
+    gate: Gate | TensorGate
     arity: int
     forward: Callable[..., float]
     local: Callable[..., tuple[float, ...]]
     forward_latex: str  # str.format templates over the operands' LaTeX: "{0} + {1}"
-    local_latex: tuple[str, ...]
+    local_latex: tuple[str, ...]  # empty templates for tensor gates: see array.vjp_latex
     kink: Kink | None
+    array: ArrayRule
+    symbol: str  # what the node shows: the gate's symbol, or v[k]'s "[k]" with k filled in
+    tensor_only: bool  # exists for arrays only: its graph runs in the numpy engine
 
     def __repr__(self) -> str:
         return f"<CompiledGate {self.gate.op}/{self.arity}>"
@@ -156,27 +162,61 @@ def _with_conventions(
 @cache
 def compile_gate(op: str, arity: int) -> CompiledGate:
     gate = GATES_BY_OP[op]
+    if isinstance(gate, TensorGate):
+        return compile_tensor_gate(gate, arity)
     symbols = placeholder_symbols(arity)
     formula = gate.formula(*symbols)
     derivatives = tuple(sp.diff(formula, s) for s in symbols)
     # a**b*b/a would be 0/0 at a = 0; powsimp gives b*a**(b-1), which is finite there.
     derivatives = tuple(sp.powsimp(d) for d in derivatives)
-    forward = _ieee_scalar(*_lambdify(symbols, formula))
-    local = _with_conventions(gate, _ieee_tuple(*_lambdify(symbols, derivatives)))
+    forward, array_forward = _lambdify(symbols, formula)
+    local, array_local = _lambdify(symbols, derivatives)
+    local_latex = tuple(template(to_latex(d)) for d in derivatives)
     return CompiledGate(
         gate=gate,
         arity=arity,
-        forward=forward,
-        local=local,
+        forward=_ieee_scalar(forward, array_forward),
+        local=_with_conventions(gate, _ieee_tuple(local, array_local)),
         forward_latex=template(to_latex(formula)),
-        local_latex=tuple(template(to_latex(d)) for d in derivatives),
+        local_latex=local_latex,
         kink=gate.kink,
+        array=ElementwiseRule(gate, array_forward, array_local, local_latex),
+        symbol=gate.symbol,
+        tensor_only=False,
     )
+
+
+def compile_tensor_gate(gate: TensorGate, arity: int, index: int | None = None) -> CompiledGate:
+    """A tensor gate at one arity (and, for v[k], one k). Cheap: no sympy is involved, so the
+    parser calls it directly for each v[k] rather than caching one gate per k."""
+    operands = " \\\\ ".join(f"{{{i}}}" for i in range(arity))  # {all}: concat's rows
+    k = "k" if index is None else str(index)
+    return CompiledGate(
+        gate=gate,
+        arity=arity,
+        forward=_needs_arrays(gate.op),
+        local=_needs_arrays(gate.op),
+        forward_latex=gate.forward_latex.replace("{k}", k).replace("{all}", operands),
+        local_latex=("",) * arity,
+        kink=None,
+        array=TensorRule(gate, index),
+        symbol=gate.symbol.replace("k", k) if index is not None else gate.symbol,
+        tensor_only=True,
+    )
+
+
+def _needs_arrays(op: str) -> Callable[..., Any]:
+    def refuse(*args: float) -> Any:
+        raise TypeError(f"{op} runs on arrays only; graphs using it go to the numpy engine")
+
+    return refuse
 
 
 def warm_up(max_args: int = 4) -> None:
     """Compile every gate at its usual arities, so the first request pays nothing."""
     for gate in GATES_BY_OP.values():
         low, high = gate.arity
+        if isinstance(gate, TensorGate):
+            continue
         for arity in range(low, (high or max_args) + 1):
             compile_gate(gate.op, arity)

@@ -6,7 +6,7 @@
 //   backward at n: n's gradient is complete (the sum of what its outgoing wires brought), and
 //                  upstream × local is computed for each of its input wires, which travels back.
 
-import { formatNumber } from "./format.js";
+import { wireLabel } from "./tensor.js";
 
 export const STEP_MS = 1000; // one step at 1×: the tokens' trip, then a short pause
 const TRAVEL_SHARE = 0.7;
@@ -57,7 +57,7 @@ export function createPlayer(view, { onChange = () => {}, reducedMotion = () => 
     const current = steps[step - 1];
     const tokens = stepEdges(index, current).map((edge) => ({
       edgeId: edge.id,
-      text: formatNumber(current.phase === "forward" ? edge.value : edge.downstream),
+      text: wireLabel(current.phase === "forward" ? edge.value : edge.downstream),
     }));
     return view.travel(tokens, current.phase, (STEP_MS * TRAVEL_SHARE) / speed);
   }

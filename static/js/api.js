@@ -1,5 +1,7 @@
 // The API client: one fetch per call, numbers decoded, every failure an ApiError.
 
+import { mapEntries } from "./tensor.js";
+
 export class ApiError extends Error {
   // status 0 means the server was not reached. position is the 0-based column the API
   // points at; missing lists the variables that still need a value.
@@ -12,8 +14,10 @@ export class ApiError extends Error {
   }
 }
 
-// JSON has no infinity or NaN: the API sends the strings "Infinity", "-Infinity", "NaN".
+// JSON has no infinity or NaN: the API sends the strings "Infinity", "-Infinity", "NaN", also
+// as entries of the nested lists that carry vectors and matrices.
 export const toNumber = (value) => (typeof value === "number" ? value : Number(value));
+const decodeValue = (value) => (value == null ? value : mapEntries(value, toNumber));
 
 export function createApi(base = "/api/v1", fetchImpl = (...args) => globalThis.fetch(...args)) {
   let functions = null;
@@ -67,20 +71,21 @@ function errorFrom(status, raw) {
 }
 
 const NODE_NUMBERS = ["value", "grad"];
-const EDGE_NUMBERS = ["value", "upstream", "local", "downstream"];
+const EDGE_NUMBERS = ["value", "upstream", "local", "local_elementwise", "downstream"];
 const CHECK_NUMBERS = ["analytic", "numeric", "abs_error", "rel_error"];
 
 // The same object, with every number a JavaScript number.
 export function decodeGraph(json) {
-  json.value = toNumber(json.value);
+  json.value = decodeValue(json.value);
   for (const node of json.nodes) decodeFields(node, NODE_NUMBERS);
   for (const edge of json.edges) decodeFields(edge, EDGE_NUMBERS);
   for (const row of json.gradient_check ?? []) decodeFields(row, CHECK_NUMBERS);
   for (const row of json.non_finite) row.value = toNumber(row.value);
-  for (const name of Object.keys(json.gradients)) json.gradients[name] = toNumber(json.gradients[name]);
+  for (const name of Object.keys(json.gradients)) json.gradients[name] = decodeValue(json.gradients[name]);
   return json;
 }
 
 function decodeFields(object, fields) {
-  for (const field of fields) object[field] = toNumber(object[field]);
+  // local and local_elementwise may be null (a Jacobian too big to send; not element-wise).
+  for (const field of fields) if (field in object) object[field] = decodeValue(object[field]);
 }

@@ -1,8 +1,8 @@
 // One plain sentence per animation step, with the numbers of that step: what the caption
 // under the graph says, and what a screen reader announces.
 
-import { formatNumber as n } from "./format.js";
-import { formulaOf, plainDefinition } from "./model.js";
+import { formulaOf, isArrayEdge, plainDefinition } from "./model.js";
+import { formatValue as n } from "./tensor.js";
 
 export function stepCaption(index, { step, length, current }) {
   if (!current) return `Start. Press Play (or →) to run the forward pass, one node at a time.`;
@@ -36,9 +36,12 @@ function backwardSentence(index, node) {
   else start = `∂${outName}/∂${node.name} = ${n(node.grad)}`;
   const sends = index.into.get(node.id).map((edge) => {
     const source = index.nodes.get(edge.source).name;
+    if (isArrayEdge(edge)) return `${n(edge.downstream)} to ${source}`;
     return `${n(edge.upstream)} × ${bracketNegative(n(edge.local))} = ${n(edge.downstream)} to ${source}`;
   });
-  return sends.length ? `${start}; it sends upstream × local: ${sends.join(", ")}.` : `${start}.`;
+  if (!sends.length) return `${start}.`;
+  const rule = index.into.get(node.id).some(isArrayEdge) ? "its vector-Jacobian products" : "upstream × local";
+  return `${start}; it sends ${rule}: ${sends.join(", ")}.`;
 }
 
 const RESULT_GRADIENTS_MAX = 12; // the table and the gradient check list the rest

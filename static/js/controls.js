@@ -10,7 +10,7 @@ const ICONS = {
   forward: "M4 2l8 6-8 6z",
   end: "M2 2l8 6-8 6zM11 2h2v12h-2z",
 };
-const SPEEDS = [0.5, 1, 2, 4];
+export const SPEEDS = [0.5, 1, 2, 4];
 
 export function createControls(container, player) {
   const doc = container.ownerDocument;
@@ -37,7 +37,8 @@ export function createControls(container, player) {
   container.append(bar);
   let enabled = true;
 
-  function update({ step, length, playing }) {
+  function update({ step, length, playing, speed: rate }) {
+    if (rate != null && speed.value !== String(rate)) speed.value = String(rate);
     scrub.max = String(length);
     scrub.value = String(step);
     scrub.setAttribute("aria-valuetext", `step ${step} of ${length}`);
@@ -83,4 +84,16 @@ function setButton(doc, node, icon, text) {
   node.dataset.icon = icon;
   const glyph = svg(doc, "svg", { viewBox: "0 0 16 16", width: 16, height: 16, "aria-hidden": "true", focusable: "false" }, [svg(doc, "path", { d: ICONS[icon] })]);
   node.replaceChildren(glyph, el(doc, "span", { text }));
+}
+
+// Space, ←, →, Home and End on `target` drive the player, except where a control needs those
+// keys (a text field, a slider, a list) or Space presses the focused button.
+export function bindPlayerKeys(target, controls, isActive) {
+  target.addEventListener("keydown", (event) => {
+    if (!isActive() || event.defaultPrevented) return;
+    const focused = event.composedPath?.()[0] ?? event.target;
+    if (focused.closest?.("input, select, textarea, [contenteditable], details > summary")) return;
+    if (event.key === " " && focused.closest?.("button, a")) return;
+    controls.handleKey(event);
+  });
 }

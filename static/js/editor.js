@@ -5,6 +5,7 @@
 // page decides when to ask the API.
 
 import { el, uniqueId } from "./dom.js";
+import { isTensor, parseValue } from "./tensor.js";
 
 export const DEFAULT_VALUE = 1; // a new variable's value: safe for log, sqrt and division
 const CARET_WINDOW = 34; // characters shown either side of the caret in a long expression
@@ -61,12 +62,29 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
       }
     }
     for (const name of names) {
-      if (!rows.has(name)) rows.set(name, variableRow(doc, name, values[name] ?? DEFAULT_VALUE, ranges[name], { valueChanged, onRange }));
+      const value = values[name] ?? DEFAULT_VALUE;
+      // A vector or matrix needs the JSON field; a row that has one keeps it for numbers too.
+      if (rows.has(name) && isTensor(value) && !rows.get(name).json) replaceRow(name, value);
+      if (!rows.has(name)) rows.set(name, makeRow(name, value, ranges[name]));
       else rows.get(name).show(values[name]);
     }
     const order = [...vars.children];
     if (names.some((name, i) => order[i] !== rows.get(name).element)) vars.append(...names.map((name) => rows.get(name).element));
     noVars.hidden = names.length > 0;
+  }
+
+  function makeRow(name, value, range) {
+    if (isTensor(value)) return jsonRow(doc, name, value, { valueChanged });
+    return variableRow(doc, name, value, range, { valueChanged, onRange, onJson: () => replaceRow(name, value, { focus: true }) });
+  }
+
+  // Swap a slider row for a JSON row in place (its value stays what it was).
+  function replaceRow(name, value, { focus = false } = {}) {
+    const old = rows.get(name);
+    const row = jsonRow(doc, name, old.current?.() ?? value, { valueChanged });
+    old.element.replaceWith(row.element);
+    rows.set(name, row);
+    if (focus) row.focus();
   }
 
   function showError({ message, position }, expression) {
@@ -136,19 +154,60 @@ function caretView(doc, expression, position, onClick) {
   return [picture, jump];
 }
 
-function variableRow(doc, name, value, range, { valueChanged, onRange }) {
+// A vector or matrix, typed as JSON: [1, 2] or [[1, 2], [3, 4]] (a plain number is accepted
+// too). Only well-formed values are sent; a malformed one is marked and waits for a fix.
+function jsonRow(doc, name, value, { valueChanged }) {
+  const id = uniqueId("bp-var");
+  const field = el(doc, "input", {
+    id,
+    type: "text",
+    class: "bp-var-json",
+    spellcheck: "false",
+    autocomplete: "off",
+    placeholder: "[1, 2] or [[1, 2], [3, 4]]",
+    title: "JSON: a vector [1, 2] or a matrix [[1, 2], [3, 4]] (rows of equal length)",
+    value: JSON.stringify(value),
+  });
+  const element = el(doc, "div", { class: "bp-var bp-var-tensor", "data-var": name }, [
+    el(doc, "label", { for: id, class: "bp-var-name", text: name, title: `${name} (JSON: a vector [1, 2] or a matrix [[1, 2], [3, 4]])` }),
+    field,
+  ]);
+  field.addEventListener("input", () => {
+    const parsed = parseValue(field.value);
+    field.toggleAttribute("aria-invalid", parsed === null);
+    if (parsed !== null) valueChanged(name, parsed);
+  });
+  return {
+    element,
+    json: true,
+    customRange: false,
+    range: () => null,
+    focus: () => field.focus(),
+    current: () => parseValue(field.value),
+    show(newValue) {
+      if (newValue === undefined || doc.activeElement === field) return;
+      const text = JSON.stringify(newValue);
+      if (JSON.stringify(parseValue(field.value)) !== text) field.value = text;
+      field.removeAttribute("aria-invalid");
+    },
+  };
+}
+
+function variableRow(doc, name, value, range, { valueChanged, onRange, onJson }) {
   const id = uniqueId("bp-var");
   let [low, high] = range ?? niceRange(value);
   const number = el(doc, "input", { id, type: "number", step: "any", inputmode: "decimal", class: "bp-var-value", value: String(value) });
   const slider = el(doc, "input", { type: "range", class: "bp-var-slider", "aria-label": `${name}, slider` });
   const lowField = el(doc, "input", { type: "number", step: "any", class: "bp-var-bound", "aria-label": `${name}, slider minimum` });
   const highField = el(doc, "input", { type: "number", step: "any", class: "bp-var-bound", "aria-label": `${name}, slider maximum` });
+  const toJson = el(doc, "button", { type: "button", class: "bp-var-to-json", text: "[ ]", title: "Enter a vector or a matrix", "aria-label": `${name}: enter a vector or a matrix`, on: { click: () => onJson?.() } });
   const element = el(doc, "div", { class: "bp-var", "data-var": name }, [
     el(doc, "label", { for: id, class: "bp-var-name", text: name, title: name }),
     number,
     el(doc, "div", { class: "bp-var-range" }, [lowField, slider, highField]),
+    toJson,
   ]);
-  const row = { element, customRange: Boolean(range), range: () => [low, high] };
+  const row = { element, json: false, customRange: Boolean(range), range: () => [low, high], current: () => Number(number.value) };
 
   function setRange(newLow, newHigh) {
     [low, high] = [newLow, newHigh];

@@ -55,14 +55,19 @@ export async function pngBlob(doc, { text, width, height }, scale = 2) {
 
 export function download(doc, blob, filename) {
   const url = URL.createObjectURL(blob);
+  downloadUrl(doc, url, filename);
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+// A file at an address; with no filename, the server's Content-Disposition names it.
+export function downloadUrl(doc, href, filename = "") {
   const link = doc.createElement("a");
-  link.href = url;
+  link.href = href;
   link.download = filename;
   link.hidden = true;
   doc.body.append(link);
   link.click();
   link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 // "(x+y)*max(y,z)" → "backprop-x_y_max_y_z": a file name that every system accepts.

@@ -24,9 +24,23 @@ export const BAND = { op: 20, input: 24, constant: 0 };
 
 export function nodeSize(node) {
   const shape = nodeShape(node);
-  const band = 2 * BAND[node.kind];
-  if (shape.circle) return { width: 2 * shape.r, height: 2 * shape.r + band };
-  return { width: shape.width, height: shape.height + band };
+  const heat = node.shape?.length ? heatSize(node.shape) : null;
+  // A vector or matrix node carries its value heatmap above and its gradient heatmap below.
+  const band = 2 * BAND[node.kind] + (heat ? 2 * (heat.height + HEAT.gap) : 0);
+  const extra = heat ? heat.width : 0;
+  if (shape.circle) return { width: Math.max(2 * shape.r, extra), height: 2 * shape.r + band };
+  return { width: Math.max(shape.width, extra), height: shape.height + band };
+}
+
+// A node's heatmap fits this box; a vector is one row, a matrix its rows and columns.
+export const HEAT = { width: 88, height: 26, gap: 5, cellMax: 12, cellMin: 2 };
+
+export function heatSize(shape) {
+  const rows = shape.length === 2 ? shape[0] : 1;
+  const cols = shape[shape.length - 1];
+  const fit = Math.min(HEAT.width / cols, HEAT.height / rows, HEAT.cellMax);
+  const cell = Math.max(HEAT.cellMin, Math.floor(fit * 2) / 2);
+  return { rows, cols, cell, width: cols * cell, height: rows * cell };
 }
 
 // Where a wire from the centre towards `toward` leaves the node's shape.

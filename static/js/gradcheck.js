@@ -3,6 +3,7 @@
 
 import { el, scrollRegion } from "./dom.js";
 import { MINUS } from "./format.js";
+import { formatExactValue, formatValue, isTensor, shapeText } from "./tensor.js";
 
 export function createGradCheck(container) {
   const doc = container.ownerDocument;
@@ -27,7 +28,9 @@ export function createGradCheck(container) {
 }
 
 function checkTable(doc, rows) {
-  const head = ["Variable", "Analytic", "Numeric", "Relative error", "Result"];
+  // For a vector or matrix the API reports the largest error over its entries.
+  const arrays = rows.some((row) => row.shape?.length);
+  const head = ["Variable", "Analytic", "Numeric", arrays ? "Max relative error" : "Relative error", "Result"];
   return scrollRegion(doc, "Gradient check", [
     el(doc, "table", { class: "bp-table" }, [
       el(doc, "caption", { text: "Backpropagation against the central difference (f(x + h) − f(x − h)) / 2h, h = 10⁻⁴" }),
@@ -40,12 +43,18 @@ function checkTable(doc, rows) {
 function checkRow(doc, row) {
   const verdict = row.flagged ? ["✗ disagrees", "is-bad"] : row.near_kink && !row.agrees ? ["≈ near a kink", "is-kink"] : ["✓ agrees", "is-good"];
   return el(doc, "tr", { "data-name": row.name }, [
-    el(doc, "th", { scope: "row", text: row.name }),
-    el(doc, "td", { class: "num", "data-field": "analytic", text: precise(row.analytic) }),
-    el(doc, "td", { class: "num", "data-field": "numeric", text: precise(row.numeric) }),
+    el(doc, "th", { scope: "row", text: row.shape?.length ? `${row.name} (${shapeText(row.shape)})` : row.name }),
+    valueCell(doc, "analytic", row.analytic),
+    valueCell(doc, "numeric", row.numeric),
     el(doc, "td", { class: "num", "data-field": "rel_error", text: scientific(row.rel_error) }),
     el(doc, "td", { class: verdict[1], text: verdict[0] }),
   ]);
+}
+
+// A number to ten digits; a vector or matrix in short, every entry in the tooltip.
+function valueCell(doc, field, value) {
+  if (!isTensor(value)) return el(doc, "td", { class: "num", "data-field": field, text: precise(value) });
+  return el(doc, "td", { class: "num", "data-field": field, title: formatExactValue(value), text: formatValue(value) });
 }
 
 // Ten significant digits: enough to see where the two agree.

@@ -7,9 +7,11 @@
 import { el } from "./dom.js";
 import { formatNumber } from "./format.js";
 import { slice } from "./gates.js";
-import { latexNumber, loadMath, mathElement } from "./math.js";
-import { plainDefinition, plainEdge } from "./model.js";
+import { dataLine, tensorEdgeCard, tensorFanOut, valueBlock } from "./inspector-tensor.js";
+import { latexNumber, latexSpace, loadMath, mathElement } from "./math.js";
+import { isArrayEdge, plainDefinition, plainEdge } from "./model.js";
 import { gatePlot } from "./plot.js";
+import { isTensor, shapeText } from "./tensor.js";
 
 const FANOUT_TERMS_MAX = 8; // longer sums are cut with "+ …" (the table has every term)
 const HINT = "Click a gate, an input or a wire (or focus it and press Enter) to see how its gradient is computed.";
@@ -62,18 +64,22 @@ function lookup(index, selection) {
 function nodePanel(ctx, node) {
   const { doc, index } = ctx;
   const kind = { input: "Input", constant: "Constant", op: `Gate: ${node.op}` }[node.kind];
+  const shape = node.shape?.length ? `, ${shapeText(node.shape)}` : "";
+  const definition = node.kind === "op" ? node.definition_latex : node.latex;
   const parts = [
-    el(doc, "p", { class: "bp-kind", text: kind }),
-    math(ctx, `${node.kind === "op" ? node.definition_latex : node.latex} = ${latexNumber(node.value)}`, true),
+    el(doc, "p", { class: "bp-kind", text: `${kind}${shape}` }),
+    isTensor(node.value) ? valueBlock(ctx, definition, node.value, { name: node.name, field: "value" }) : math(ctx, `${definition} = ${latexNumber(node.value)}`, true),
   ];
   if (node.kind === "op") parts.push(patternNote(ctx, node));
   parts.push(gradientBlock(ctx, node));
   const inputs = index.into.get(node.id);
   if (inputs.length) {
-    parts.push(el(doc, "h3", { class: "bp-subtitle", text: "Each input gets downstream = upstream × local" }));
+    const rule = inputs.some(isArrayEdge) ? "its rule applied to the upstream δ" : "upstream × local";
+    parts.push(el(doc, "h3", { class: "bp-subtitle", text: `Each input gets downstream = ${rule}` }));
     parts.push(...inputs.map((edge) => edgeCard(ctx, edge)));
   } else if (index.out.get(node.id).length) {
-    parts.push(el(doc, "h3", { class: "bp-subtitle", text: "What each wire brings back: upstream × local" }));
+    const rule = index.out.get(node.id).some(isArrayEdge) ? "the rule applied to δ" : "upstream × local";
+    parts.push(el(doc, "h3", { class: "bp-subtitle", text: `What each wire brings back: ${rule}` }));
     parts.push(...index.out.get(node.id).map((edge) => edgeCard(ctx, edge)));
   }
   if (node.kind === "op" && inputs.length === 1) parts.push(plotFigure(ctx, inputs[0]));
@@ -86,7 +92,7 @@ function edgePanel(ctx, edge) {
   const target = index.nodes.get(edge.target);
   const parts = [
     el(doc, "p", { class: "bp-kind" }, [`Wire into input ${edge.index + 1} of `, nodeLink(ctx, target)]),
-    math(ctx, `${source.latex} = ${latexNumber(edge.value)} \\;\\longrightarrow\\; ${target.definition_latex}`, true),
+    math(ctx, `${source.latex} ${isTensor(edge.value) ? `\\in ${latexSpace(source.shape)}` : `= ${latexNumber(edge.value)}`} \\;\\longrightarrow\\; ${target.definition_latex}`, true),
     patternNote(ctx, target),
     edgeCard(ctx, edge, { link: false }),
   ];
@@ -106,6 +112,7 @@ function gradientBlock(ctx, node) {
   const wires = index.out.get(node.id);
   const grad = latexNumber(node.grad);
   const block = el(doc, "div", { class: "bp-gradient", "data-field-group": "gradient" });
+  if (isTensor(node.grad)) return tensorGradient(ctx, node, wires, block);
   if (node.id === index.output.id) {
     block.append(math(ctx, `${gradLatex(index, node)} = ${grad}`, true));
     block.append(el(doc, "p", { class: "bp-note", text: "The backward pass starts here, with gradient 1." }));
@@ -116,6 +123,20 @@ function gradientBlock(ctx, node) {
     block.append(math(ctx, `${gradLatex(index, node)} = ${grad}`, true));
   }
   block.append(numbers(doc, [["gradient", node.grad]]));
+  return block;
+}
+
+// A vector or matrix node's gradient: the sum over its wires, entry by entry, at a fan-out.
+function tensorGradient(ctx, node, wires, block) {
+  const { doc, index } = ctx;
+  const grad = (n) => gradLatex(index, n);
+  if (wires.length > 1) {
+    block.append(tensorFanOut(ctx, node, wires, grad));
+    block.append(el(doc, "p", { class: "bp-note", text: `${node.name} feeds ${wires.length} wires, so its gradient is the sum of what each brings back, entry by entry.` }));
+  } else {
+    block.append(valueBlock(ctx, grad(node), node.grad, { name: `∂/∂${node.name}` }));
+  }
+  block.append(dataLine(doc, [["gradient", node.grad]]));
   return block;
 }
 
@@ -131,6 +152,12 @@ function fanOutLatex(index, node, wires) {
 // One wire's chain rule: the local derivative, symbolic then numeric, and the product.
 function edgeCard(ctx, edge, { link = true } = {}) {
   const { doc, index } = ctx;
+  if (isArrayEdge(edge)) {
+    const title = link ? edgeLink(ctx, edge) : el(doc, "span", { text: plainEdge(index, edge) });
+    const card = tensorEdgeCard(ctx, edge, { title, gradLatex: (n) => gradLatex(index, n) });
+    if (edge.kink) card.append(kinkNote(ctx, index.nodes.get(edge.target)));
+    return card;
+  }
   const target = index.nodes.get(edge.target);
   const local = latexNumber(edge.local);
   const symbolic = edge.local_latex.trim() === local ? "" : ` = ${edge.local_latex}`;
@@ -183,7 +210,7 @@ function kinkNote(ctx, target) {
   const source = index.graph.kink_conventions?.source ?? "PyTorch's conventions";
   return el(doc, "p", { class: "bp-kink", role: "note" }, [
     el(doc, "strong", { text: "Kink. " }),
-    `${target.op} has no derivative at these inputs; the local gradient follows the convention: ${convention} (${source}).`,
+    `${target.op} has no derivative at ${index.graph.tensor ? "some entry of " : ""}these inputs; the local gradient follows the convention: ${convention} (${source}).`,
   ]);
 }
 
@@ -193,6 +220,8 @@ function plotFigure(ctx, edge) {
   const source = index.nodes.get(edge.source);
   const target = index.nodes.get(edge.target);
   const inputs = index.into.get(target.id);
+  // A tangent is a picture of one number against one number: not for vectors and matrices.
+  if (inputs.some((e) => isTensor(e.value)) || isTensor(target.value)) return null;
   const f = slice(target.op, inputs.map((e) => e.value), edge.index);
   const plot = f && gatePlot(doc, { f, x0: edge.value, y0: target.value, slope: edge.local, xLabel: source.name, yLabel: target.name });
   if (!plot) return null;

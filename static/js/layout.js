@@ -29,12 +29,18 @@ export function layoutInput(index) {
 
 // createLayouter().start(index, {onProgress}) → {promise, cancel}. A cancelled layout's
 // promise never settles; its worker is stopped (dagre cannot be interrupted otherwise).
-export function createLayouter({ workerUrl = new URL("./layout-worker.js", import.meta.url) } = {}) {
+// workerUrl null: everything on the main thread (the standalone export, whose modules are
+// blob: URLs that a relative worker address cannot be resolved against).
+export function createLayouter({ workerUrl = defaultWorkerUrl() } = {}) {
   let worker = null;
   let jobs = 0;
 
   function inWorker(input, onProgress) {
-    worker ??= new Worker(workerUrl, { type: "module" });
+    try {
+      worker ??= startWorker(workerUrl);
+    } catch {
+      return onMainThread(input); // the host page's CSP forbids workers, say
+    }
     const id = (jobs += 1);
     const started = performance.now();
     const estimate = estimateSeconds(input.nodes.length);
@@ -68,7 +74,7 @@ export function createLayouter({ workerUrl = new URL("./layout-worker.js", impor
   return {
     start(index, { onProgress } = {}) {
       const input = layoutInput(index);
-      if (input.nodes.length < WORKER_FROM) return { promise: Promise.resolve(runLayout(input)), cancel() {} };
+      if (!workerUrl || input.nodes.length < WORKER_FROM) return onMainThread(input);
       return inWorker(input, onProgress);
     },
     dispose() {
@@ -76,4 +82,22 @@ export function createLayouter({ workerUrl = new URL("./layout-worker.js", impor
       worker = null;
     },
   };
+}
+
+const onMainThread = (input) => ({ promise: Promise.resolve(runLayout(input)), cancel() {} });
+
+function defaultWorkerUrl() {
+  try {
+    return new URL("./layout-worker.js", import.meta.url);
+  } catch {
+    return null;
+  }
+}
+
+// A worker must come from the page's own origin. From another one (the <backprop-graph>
+// element on a course page) it starts from a same-origin blob that imports the real one.
+function startWorker(url) {
+  if (url.origin === globalThis.location?.origin) return new Worker(url, { type: "module" });
+  const shim = new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" });
+  return new Worker(URL.createObjectURL(shim), { type: "module" });
 }

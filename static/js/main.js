@@ -8,10 +8,11 @@
 import { createApi } from "./api.js";
 import { resultLine, stepCaption } from "./captions.js";
 import { copyText } from "./clipboard.js";
-import { createControls } from "./controls.js";
+import { bindPlayerKeys, createControls } from "./controls.js";
 import { el } from "./dom.js";
 import { DEFAULT_VALUE, createEditor } from "./editor.js";
-import { exportAs } from "./export.js";
+import { iframeSnippet } from "./embed-code.js";
+import { downloadUrl, exportAs } from "./export.js";
 import { formatNumber } from "./format.js";
 import { createGradCheck } from "./gradcheck.js";
 import { createHelp } from "./help.js";
@@ -21,7 +22,7 @@ import { indexGraph } from "./model.js";
 import { createPlayer } from "./animate.js";
 import { PRESETS } from "./presets.js";
 import { createStage } from "./stage.js";
-import { readState, writeState } from "./state.js";
+import { readState, selectionFromId, writeState } from "./state.js";
 import { createTableView } from "./table.js";
 import { createThemeToggle } from "./theme.js";
 import { createGraphView } from "./view.js";
@@ -52,6 +53,7 @@ const model = {
 const stage = createStage(document.getElementById("graph-panel"), {
   onZoom: (how) => (how === "fit" ? view.fit() : view.zoomBy(how)),
   onCopyLink: copyLink,
+  onCopyEmbed: copyEmbedCode,
   onExport: exportDrawing,
   onShowTable: () => model.index && showTableOnly(model.index, "You stopped the layout."),
 });
@@ -233,12 +235,6 @@ function setBusy(state) {
 
 // --- selection, player, URL ----------------------------------------------------------------
 
-function selectionFromId(id) {
-  if (/^n\d+$/.test(id ?? "")) return { kind: "node", id };
-  if (/^e\d+$/.test(id ?? "")) return { kind: "edge", id };
-  return null;
-}
-
 function takePendingSelection(index) {
   const selection = model.pendingSelection;
   model.pendingSelection = null;
@@ -308,8 +304,16 @@ async function copyLink() {
   stage.say(ok ? "Link copied." : "Copying is not allowed here; copy the address bar instead.");
 }
 
+async function copyEmbedCode() {
+  syncUrl({ now: true });
+  const src = new URL(`embed${window.location.search}`, window.location.href).href;
+  const ok = await copyText(document, iframeSnippet(src, model.expression));
+  stage.say(ok ? "Embed code copied: paste it into a course page." : "Copying is not allowed here.");
+}
+
 async function exportDrawing(kind) {
   if (!model.index) return;
+  if (kind === "html") return downloadStandalone();
   try {
     await exportAs(kind, { doc: document, svgElement: view.element, raw: model.raw, expression: model.expression });
     stage.say(`Saved the ${kind.toUpperCase()}.`);
@@ -318,14 +322,16 @@ async function exportDrawing(kind) {
   }
 }
 
+// The server builds the standalone file (it packs the modules, styles and fonts).
+function downloadStandalone() {
+  const names = model.index.variables.map((node) => node.name);
+  const query = writeState({ expression: model.expression, values: model.values, order: names });
+  downloadUrl(document, `${page.dataset.api}/export/html${query}`);
+  stage.say("Saved the HTML.");
+}
+
 // Space, ←, →, Home, End drive the animation, except where a control needs those keys.
-document.addEventListener("keydown", (event) => {
-  if (model.shown?.mode !== "graph" || event.defaultPrevented) return;
-  const target = event.target;
-  if (target.closest?.("input, select, textarea, [contenteditable], details > summary")) return;
-  if (event.key === " " && target.closest?.("button, a")) return; // Space presses the focused button
-  controls.handleKey(event);
-});
+bindPlayerKeys(document, controls, () => model.shown?.mode === "graph");
 
 controls.setEnabled(false);
 stage.setDrawingTools(false);

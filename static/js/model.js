@@ -1,7 +1,7 @@
 // The API's graph with lookups (node by id, edges into and out of a node) and the plain-text
 // words that captions, labels and tables share.
 
-import { formatNumber } from "./format.js";
+import { formatValue, isTensor, shapeText } from "./tensor.js";
 
 export function indexGraph(graph) {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
@@ -28,7 +28,8 @@ export function indexGraph(graph) {
 // Two graphs with the same signature have the same drawing: only their numbers differ.
 // (The parse does not depend on the values, so a slider drag keeps the signature.)
 export function structureSignature(graph) {
-  const nodes = graph.nodes.map((n) => `${n.id}:${n.kind}:${n.op ?? n.name}:${n.inputs.join(",")}`);
+  // A node's shape sizes its heatmaps, so a new shape is a new drawing.
+  const nodes = graph.nodes.map((n) => `${n.id}:${n.kind}:${n.op ?? n.name}:${n.inputs.join(",")}:${(n.shape ?? []).join("x")}`);
   return `${graph.output}|${nodes.join(";")}`;
 }
 
@@ -59,12 +60,18 @@ export function plainEdge(index, edge) {
 // What the inspector and screen readers say about a node.
 export function nodeSummary(index, node) {
   const kind = { input: "input", constant: "constant", op: "gate" }[node.kind];
-  return `${kind} ${plainDefinition(index, node)}, value ${formatNumber(node.value)}, gradient ${formatNumber(node.grad)}`;
+  const shape = node.shape?.length ? ` of shape ${shapeText(node.shape)}` : "";
+  return `${kind} ${plainDefinition(index, node)}${shape}, value ${formatValue(node.value)}, gradient ${formatValue(node.grad)}`;
 }
 
+// An array edge has no single "local" number (its Jacobian may not even be sent): say what
+// goes in and what comes out.
 export function edgeSummary(index, edge) {
-  return (
-    `edge ${plainEdge(index, edge)}: value ${formatNumber(edge.value)}, upstream ${formatNumber(edge.upstream)} ` +
-    `× local ${formatNumber(edge.local)} = downstream ${formatNumber(edge.downstream)}`
-  );
+  const head = `edge ${plainEdge(index, edge)}: value ${formatValue(edge.value)}, upstream ${formatValue(edge.upstream)}`;
+  if (isArrayEdge(edge)) return `${head}, downstream ${formatValue(edge.downstream)}`;
+  return `${head} × local ${formatValue(edge.local)} = downstream ${formatValue(edge.downstream)}`;
 }
+
+// A wire whose upstream or downstream is a vector or a matrix: "upstream × local" does not
+// apply as a product of numbers.
+export const isArrayEdge = (edge) => isTensor(edge.upstream) || isTensor(edge.downstream);

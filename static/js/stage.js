@@ -5,10 +5,18 @@
 import { el } from "./dom.js";
 import { formatNumber } from "./format.js";
 
-export function createStage(container, { onZoom, onCopyLink, onExport, onShowTable }) {
+// Download titles; SVG and PNG are the drawing, HTML a file that plays offline.
+const EXPORT_TITLES = {
+  svg: "Download the drawing as SVG",
+  png: "Download the drawing as PNG",
+  json: "Download the API's JSON",
+  html: "Download one HTML file that plays the graph offline (for a course site or an LMS)",
+};
+
+export function createStage(container, { onZoom, onCopyLink, onCopyEmbed, onExport, onShowTable }) {
   const doc = container.ownerDocument;
   const tool = (text, title, onClick) => el(doc, "button", { type: "button", class: "button", text, title, on: { click: onClick } });
-  const exports = ["svg", "png", "json"].map((kind) => tool(kind.toUpperCase(), `Download the ${kind === "json" ? "API's JSON" : "drawing as " + kind.toUpperCase()}`, () => onExport(kind)));
+  const exports = Object.entries(EXPORT_TITLES).map(([kind, title]) => tool(kind.toUpperCase(), title, () => onExport(kind)));
   const zoom = [tool("Fit", "Fit the drawing to the panel", () => onZoom("fit")), tool("−", "Zoom out", () => onZoom(1 / 1.25)), tool("+", "Zoom in", () => onZoom(1.25))];
   zoom[1].setAttribute("aria-label", "Zoom out");
   zoom[2].setAttribute("aria-label", "Zoom in");
@@ -16,7 +24,7 @@ export function createStage(container, { onZoom, onCopyLink, onExport, onShowTab
   const controlsHost = el(doc, "div", { class: "bp-controls-host" });
   const tools = el(doc, "div", { class: "bp-tools" }, [
     el(doc, "div", { class: "bp-tool-group", role: "group", "aria-label": "Zoom" }, zoom),
-    el(doc, "div", { class: "bp-tool-group", role: "group", "aria-label": "Share and export" }, [tool("Copy link", "Copy a link to exactly this view", onCopyLink), ...exports]),
+    el(doc, "div", { class: "bp-tool-group", role: "group", "aria-label": "Share and export" }, [tool("Copy link", "Copy a link to exactly this view", onCopyLink), onCopyEmbed && tool("Copy embed code", "Copy an iframe that shows this view on another site", onCopyEmbed), ...exports]),
     status,
   ]);
   const progressBar = el(doc, "progress", { max: 1, value: 0, "aria-label": "Layout progress" });

@@ -4,6 +4,8 @@
 // variable of the same name; variable names start with a letter, so the page writes its key
 // as _step (say) exactly when a variable is called step, and reads either form.
 
+import { parseValue } from "./tensor.js";
+
 const PAGE_KEYS = ["expr", "step", "sel"];
 const RANGE_PREFIX = "_range_";
 
@@ -31,7 +33,7 @@ export function writeState(state) {
   const variables = new Set(names);
   const key = (name) => (variables.has(name) ? `_${name}` : name);
   const parts = [[key("expr"), state.expression]];
-  for (const name of names) parts.push([name, String(state.values[name])]);
+  for (const name of names) parts.push([name, valueText(state.values[name])]);
   if (state.step != null && !state.atEnd) parts.push([key("step"), String(state.step)]);
   if (state.selected) parts.push([key("sel"), state.selected]);
   for (const [name, [low, high]] of Object.entries(state.ranges ?? {})) {
@@ -46,15 +48,25 @@ function encode(text) {
   return encodeURIComponent(text).replaceAll("%2C", ",");
 }
 
+// "n4" → the node n4, "e2" → the wire e2, anything else → nothing selected.
+export function selectionFromId(id) {
+  if (/^n\d+$/.test(id ?? "")) return { kind: "node", id };
+  if (/^e\d+$/.test(id ?? "")) return { kind: "edge", id };
+  return null;
+}
+
 function integerOrNull(text) {
   if (text == null || !/^\d+$/.test(text)) return null;
   return Number(text);
 }
 
+// A number, or a vector or matrix as JSON: W=[[1,2],[3,4]] (brackets url-encoded).
 function addValue(values, name, text) {
-  const value = Number(text);
-  if (Number.isFinite(value)) values[name] = value;
+  const value = text.trim().startsWith("[") ? parseValue(text) : Number(text);
+  if (value !== null && (Array.isArray(value) || Number.isFinite(value))) values[name] = value;
 }
+
+const valueText = (value) => (Array.isArray(value) ? JSON.stringify(value) : String(value));
 
 function addRange(ranges, name, text) {
   const [low, high] = text.split(",").map(Number);

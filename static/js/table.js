@@ -3,8 +3,9 @@
 
 import { copyText } from "./clipboard.js";
 import { el, scrollRegion } from "./dom.js";
-import { formatExact } from "./format.js";
 import { plainDefinition, plainEdge } from "./model.js";
+import { heatFigure } from "./heatmap.js";
+import { formatExactValue as formatExact, isTensor, shapeText } from "./tensor.js";
 
 const PAGE = 500; // rows drawn at first; "Show more" adds as many again
 
@@ -22,7 +23,7 @@ const EDGE_COLUMNS = [
   ["Local derivative", (index, edge) => `∂${index.nodes.get(edge.target).name}/∂${index.nodes.get(edge.source).name}`, ""],
   ["Value", (index, edge) => formatExact(edge.value), "num"],
   ["Upstream", (index, edge) => formatExact(edge.upstream), "num"],
-  ["Local", (index, edge) => formatExact(edge.local), "num"],
+  ["Local", (index, edge) => (edge.local == null ? "(Jacobian too large to send)" : formatExact(edge.local)), "num"],
   ["Downstream", (index, edge) => formatExact(edge.downstream), "num"],
   ["Kink", (index, edge) => (edge.kink ? "yes" : ""), ""],
 ];
@@ -51,7 +52,7 @@ export function createTableView(container, { onSelect = () => {} } = {}) {
     };
     const nodes = section(doc, "Nodes", NODE_COLUMNS, index, index.graph.nodes, limits.nodes, more("nodes"), (node) => nodeButton(doc, index, node, onSelect));
     const edges = section(doc, "Wires", EDGE_COLUMNS, index, index.graph.edges, limits.edges, more("edges"), (edge) => edgeButton(doc, index, edge, onSelect));
-    body.replaceChildren(nodes, edges);
+    body.replaceChildren(...(index.graph.tensor ? [inputGradients(doc, index, onSelect)] : []), nodes, edges);
   }
 
   return { render, clear: () => body.replaceChildren() };
@@ -73,6 +74,25 @@ function section(doc, title, columns, index, items, limit, onMore, firstCell) {
   ]);
   const more = items.length > shown.length ? el(doc, "button", { type: "button", class: "button", text: `Show ${Math.min(PAGE, items.length - shown.length)} more`, on: { click: onMore } }) : null;
   return scrollRegion(doc, title, [table, more]);
+}
+
+// With vectors and matrices, each input's gradient in its own shape first: one row per word
+// vector of a window model, say (the gradient of the window split back into words).
+function inputGradients(doc, index, onSelect) {
+  const rows = index.variables.map((node) =>
+    el(doc, "tr", { "data-input": node.name }, [
+      el(doc, "th", { scope: "row" }, [nodeButton(doc, index, node, onSelect)]),
+      el(doc, "td", { text: shapeText(node.shape ?? []) || "number" }),
+      el(doc, "td", {}, isTensor(node.grad) ? [heatFigure(doc, node.grad, { name: `∂${index.output.name}/∂${node.name}` })] : []),
+      el(doc, "td", { class: "num bp-wrap", "data-field": "gradient", text: formatExact(node.grad) }),
+    ]),
+  );
+  const table = el(doc, "table", { class: "bp-table" }, [
+    el(doc, "caption", { text: `Gradient of ${index.output.name} for each input, in the input's shape` }),
+    el(doc, "thead", {}, [el(doc, "tr", {}, ["Input", "Shape", "Heatmap", "Gradient"].map((name) => el(doc, "th", { scope: "col", text: name })))]),
+    el(doc, "tbody", {}, rows),
+  ]);
+  return scrollRegion(doc, "Input gradients", [table]);
 }
 
 function nodeButton(doc, index, node, onSelect) {

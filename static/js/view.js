@@ -12,8 +12,10 @@
 
 import { clear, setText, svg, uniqueId } from "./dom.js";
 import { formatNumber } from "./format.js";
-import { BAND, FONT, LEGEND_HEIGHT, OUTPUT_STUB, boundaryPoint, curvePath, nodeShape } from "./geometry.js";
+import { BAND, FONT, HEAT, LEGEND_HEIGHT, OUTPUT_STUB, boundaryPoint, curvePath, heatSize, nodeShape } from "./geometry.js";
+import { heatCells } from "./heatmap.js";
 import { edgeSummary, nodeSummary } from "./model.js";
+import { wireLabel } from "./tensor.js";
 import { createTraveller } from "./travel.js";
 
 // Past this many nodes and edges, tabbing through each would be a chore: they leave the
@@ -24,7 +26,8 @@ const KEYBOARD_ITEMS_MAX = 300;
 const FIT_SCALE = { legible: 0.6, max: 1.6, min: 0.05 };
 const PAD = 12;
 const ITEM = "[data-node], [data-edge], [data-for]"; // what a click selects (a number selects its item)
-const LEGEND_WIDTH = 600; // the drawing is never narrower than its key
+const LEGEND_WIDTH = 640; // the drawing is never narrower than its key (both lines of it)
+const TENSOR_LEGEND_WIDTH = 1010; // … and its third part, the heatmaps' colours
 
 export function createGraphView(container, { onSelect = () => {}, label = "Computational graph" } = {}) {
   const doc = container.ownerDocument;
@@ -56,7 +59,8 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
   function draw(index, layout) {
     traveller.stop();
     clear(root);
-    const width = Math.max(layout.width + OUTPUT_STUB + 2 * PAD, LEGEND_WIDTH);
+    const tensor = Boolean(index.graph.tensor);
+    const width = Math.max(layout.width + OUTPUT_STUB + 2 * PAD, tensor ? TENSOR_LEGEND_WIDTH : LEGEND_WIDTH);
     const height = layout.height + LEGEND_HEIGHT + 2 * PAD;
     size = { width, height };
     root.setAttribute("viewBox", `0 0 ${round(width)} ${round(height)}`);
@@ -80,7 +84,7 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
     }
     parts.stub = drawOutputStub(doc, index.output, layout.nodes[index.output.id], markerIds);
     scene.append(edgeLayer, parts.stub.group, nodeLayer, labelLayer, traveller.layer);
-    root.append(markers(doc, markerIds), legend(doc), scene);
+    root.append(markers(doc, markerIds), legend(doc, tensor), scene);
     update(index);
     applyZoom();
   }
@@ -93,12 +97,13 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
       drawn.group.setAttribute("aria-label", nodeSummary(index, node));
       if (drawn.value) setText(drawn.value, formatNumber(node.value));
       if (drawn.grad) setText(drawn.grad, formatNumber(node.grad));
+      if (drawn.heat) drawHeat(doc, drawn.heat, node);
     }
     for (const edge of index.graph.edges) {
       const drawn = parts.edges.get(edge.id);
       drawn.group.setAttribute("aria-label", edgeSummary(index, edge));
-      setText(drawn.value, formatNumber(edge.value));
-      setText(drawn.grad, formatNumber(edge.downstream));
+      setText(drawn.value, wireLabel(edge.value));
+      setText(drawn.grad, wireLabel(edge.downstream));
       drawn.group.classList.toggle("is-kink", edge.kink);
     }
     setText(parts.stub.value, formatNumber(index.output.value));
@@ -268,9 +273,13 @@ function drawNode(doc, node, placed, keyboard) {
   const labels = svg(doc, "g", { class: `bp-labels bp-${node.kind}-labels`, "data-for": node.id, transform }, [
     svg(doc, "text", { class: "bp-symbol", y: 1, text: node.label }),
   ]);
-  const drawn = { group, labels, value: null, grad: null };
+  const drawn = { group, labels, value: null, grad: null, heat: null };
   if (node.kind === "op") {
     labels.append(svg(doc, "text", { class: "bp-name", y: round(-shape.r - 7), text: node.name }));
+  }
+  if (node.shape?.length) {
+    drawn.heat = heatSlots(doc, node, shape);
+    labels.append(drawn.heat.value, drawn.heat.grad, shapeBadge(doc, node, shape));
   } else if (node.kind === "input") {
     const edge = shape.height / 2;
     drawn.value = svg(doc, "text", { class: "bp-value", y: round(-edge - 8) });
@@ -278,6 +287,31 @@ function drawNode(doc, node, placed, keyboard) {
     labels.append(drawn.value, drawn.grad);
   }
   return drawn;
+}
+
+// A vector or matrix node: its value as a heatmap above it, its gradient as one below (each
+// shown with the pass that computes it, like the numbers), and its shape as a badge.
+function heatSlots(doc, node, shape) {
+  const heat = heatSize(node.shape);
+  const half = shape.circle ? shape.r : shape.height / 2;
+  const above = half + (node.kind === "op" ? BAND.op : 0) + HEAT.gap + heat.height;
+  const x = round(-heat.width / 2);
+  return {
+    value: svg(doc, "g", { class: "bp-value bp-heat-slot", transform: `translate(${x},${round(-above)})` }),
+    grad: svg(doc, "g", { class: "bp-grad bp-heat-slot", transform: `translate(${x},${round(half + HEAT.gap)})` }),
+  };
+}
+
+function drawHeat(doc, heat, node) {
+  heat.value.replaceChildren(heatCells(doc, node.value, { name: node.name }).group);
+  heat.grad.replaceChildren(heatCells(doc, node.grad, { name: `∂/∂${node.name}` }).group);
+}
+
+function shapeBadge(doc, node, shape) {
+  const text = node.shape.join("×");
+  const x = shape.circle ? shape.r * 0.72 : shape.width / 2 - 3;
+  const y = shape.circle ? -shape.r * 0.72 : -shape.height / 2 - 3;
+  return svg(doc, "text", { class: "bp-shape-badge", x: round(x), y: round(y), text });
 }
 
 // The wire out of the output node carries f forward and the seed gradient 1 backward.
@@ -317,11 +351,24 @@ function markers(doc, ids) {
 }
 
 // The key, drawn into the SVG itself so that it is part of every export.
-function legend(doc) {
+function legend(doc, tensor) {
   const y = PAD + 16;
-  return svg(doc, "g", { class: "bp-legend", "aria-hidden": "true" }, [
+  const parts = [
     svg(doc, "text", { class: "bp-value", x: PAD, y, "text-anchor": "start", text: "value: forward, above the wire" }),
     svg(doc, "text", { class: "bp-grad", x: PAD + 290, y, "text-anchor": "start", text: "gradient: backward, below the wire" }),
+  ];
+  if (tensor) parts.push(heatLegend(doc, PAD + 600, y));
+  return svg(doc, "g", { class: "bp-legend", "aria-hidden": "true" }, parts);
+}
+
+// The heatmaps' key: the colour of a negative, a zero and a positive entry.
+function heatLegend(doc, x, y) {
+  const square = (dx, cls) => svg(doc, "rect", { class: `bp-heat-cell ${cls}`, x: x + dx, y: y - 12, width: 14, height: 14 });
+  return svg(doc, "g", { class: "bp-heat-legend" }, [
+    square(0, "is-neg"),
+    svg(doc, "text", { x: x + 20, y, text: "< 0" }),
+    square(58, "is-pos"),
+    svg(doc, "text", { x: x + 78, y, text: "> 0 (stronger = larger; hover for numbers)" }),
   ]);
 }
 

@@ -31,14 +31,16 @@ def cors_headers(headers: object) -> dict[str, str]:
     return {k: v for k, v in headers.items() if k.startswith("access-control-")}  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/docs", "/api/v1/functions", "/no/such/page"])
+@pytest.mark.parametrize(
+    "path", ["/", "/healthz", "/docs", "/api/v1/functions", "/static/embed.js", "/no/such/page"]
+)
 def test_every_other_page_may_be_framed_only_by_itself(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert_security_headers(response.headers)
     assert response.headers["x-frame-options"] == "SAMEORIGIN"
 
 
-@pytest.mark.parametrize("path", ["/embed", "/embed/lecture"])
+@pytest.mark.parametrize("path", ["/embed?expr=x&x=1", "/embed", "/embed/lecture"])
 def test_embed_may_be_framed_by_any_origin(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert_security_headers(response.headers, ancestors="*")
@@ -130,3 +132,23 @@ def test_the_size_limit_answer_carries_the_headers() -> None:
     assert response.json()["detail"]["message"].endswith("(max_body_bytes).")
     assert_security_headers(response.headers)
     assert cors_headers(response.headers) == {"access-control-allow-origin": "*"}
+
+
+def test_cors_on_static_gets_for_the_custom_element(client: TestClient) -> None:
+    """Module scripts and fonts are fetched in CORS mode from the course page's origin."""
+    origin = {"origin": ORIGIN}
+    for path in ("/static/embed.js", "/static/vendor/katex-0.19.1/fonts/KaTeX_Main-Regular.woff2"):
+        response = client.get(path, headers=origin)
+        assert response.status_code == 200, path
+        assert response.headers["access-control-allow-origin"] == "*", path
+        assert "access-control-allow-credentials" not in response.headers
+    for page in ("/", "/embed", "/oembed?url=http://testserver/"):
+        assert "access-control-allow-origin" not in client.get(page, headers=origin).headers
+
+
+def test_static_cors_follows_the_origins_setting() -> None:
+    client = TestClient(create_app(Settings(cors_origins=[ORIGIN])))
+    allowed = client.get("/static/embed.js", headers={"origin": ORIGIN})
+    assert allowed.headers["access-control-allow-origin"] == ORIGIN
+    other = client.get("/static/embed.js", headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers

@@ -57,13 +57,13 @@ def test_malformed_bodies_get_a_422_that_says_where(
     assert response.json()["detail"]["message"].startswith(message)
 
 
-def test_a_huge_integer_is_not_a_finite_value(client: TestClient) -> None:
+def test_a_huge_integer_is_not_a_value(client: TestClient) -> None:
     body = b'{"expression": "x", "values": {"x": 1' + b"0" * 400 + b"}}"
     response = client.post(
         "/api/v1/graph", content=body, headers={"content-type": "application/json"}
     )
     assert response.status_code == 422
-    assert response.json()["detail"]["message"] == "The value of x must be finite, not inf."
+    assert response.json()["detail"]["message"].startswith("The request is malformed at values.x:")
 
 
 def test_a_streamed_body_over_the_limit_is_cut_off() -> None:

@@ -202,3 +202,12 @@ def test_output_that_is_an_input_has_gradient_one() -> None:
     result = run("x", {"x": 4.0})
     assert result.output_value == 4.0
     assert result.gradients() == {"x": 1.0}
+
+
+def test_gradient_check_does_not_flag_non_finite_numbers() -> None:
+    result = run("log(x)", {"x": 0.0})
+    assert result.gradient_check is not None
+    check = result.gradient_check[0]
+    assert not check.agrees
+    assert not check.flagged
+    assert result.non_finite

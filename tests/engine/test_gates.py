@@ -7,7 +7,7 @@ import math
 import pytest
 import sympy as sp
 
-from app.gates import GATES
+from app.gates import ELEMENTWISE_GATES
 from app.symbolic import compile_gate, fill
 from tests.reference import SYMPY_FUNCTIONS
 
@@ -27,12 +27,12 @@ def reference(op: str) -> object:
 
 
 def arities(op: str) -> list[int]:
-    gate = next(g for g in GATES if g.op == op)
+    gate = next(g for g in ELEMENTWISE_GATES if g.op == op)
     low, high = gate.arity
     return list(range(low, (high or 3) + 1))
 
 
-CASES = [(g.op, n, p) for g in GATES for n in arities(g.op) for p in POINTS]
+CASES = [(g.op, n, p) for g in ELEMENTWISE_GATES for n in arities(g.op) for p in POINTS]
 
 
 @pytest.mark.parametrize(("op", "arity", "point"), CASES)
@@ -50,7 +50,7 @@ def test_gate_matches_sympy(op: str, arity: int, point: tuple[float, ...]) -> No
         assert local == pytest.approx(expected, rel=1e-12, abs=1e-15), (op, k)
 
 
-@pytest.mark.parametrize("gate", GATES, ids=lambda g: g.op)
+@pytest.mark.parametrize("gate", ELEMENTWISE_GATES, ids=lambda g: g.op)
 def test_every_gate_is_typeset_and_explained(gate: object) -> None:
     compiled = compile_gate(
         gate.op, gate.arity[0] if gate.arity[0] > 1 or gate.arity[1] == 1 else 2

@@ -150,3 +150,90 @@ def test_deep_input_never_recurses() -> None:
     assert len(graph.nodes) == 20_001
     power_tower = "^".join(["x"] * 5_000)
     assert len(parse(power_tower, SETTINGS).nodes) == 5_000
+
+
+# -- vectors and matrices: @, .T and [k] -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("W @ x", "matmul(W, x)"),
+        ("u.T @ tanh(W @ x_window + b)", "matmul(transpose(u), tanh(add(matmul(W, x_window), b)))"),
+        ("a*B@c", "matmul(mul(a, B), c)"),  # @ is at the precedence of *, left to right
+        ("A @ B * c", "mul(matmul(A, B), c)"),
+        ("W @ x + b", "add(matmul(W, x), b)"),
+        ("-x.T", "neg(transpose(x))"),
+        ("x^y.T", "pow(x, transpose(y))"),
+        ("2W.T", "mul(2, transpose(W))"),
+        ("(a+b).T", "transpose(add(a, b))"),
+        ("W.T.T", "transpose(transpose(W))"),
+        ("v[2]", "index(v)"),
+        ("v[-1] + W[0][1]", "add(index(v), index(index(W)))"),
+        ("-log(softmax(f)[1])", "neg(log(index(softmax(f))))"),
+        ("x_Paris.T @ x_in", "matmul(transpose(x_Paris), x_in)"),
+        (
+            "concat(x_museums, x_in, x_Paris, x_are, x_amazing)",
+            "concat(x_museums, x_in, x_Paris, x_are, x_amazing)",
+        ),
+        (
+            "sum(v) + mean(v) + dot(u, v) + logsumexp(v)",
+            "add(add(add(sum(v), mean(v)), dot(u, v)), logsumexp(v))",
+        ),
+        ("v[ 3 ]", "index(v)"),
+    ],
+)
+def test_tensor_syntax_mirrors_the_typing(text: str, expected: str) -> None:
+    assert shape(parse(text, SETTINGS)) == expected
+
+
+def test_index_and_transpose_are_postfix_gates_with_their_own_label() -> None:
+    graph = parse("softmax(f)[-1] + W.T[0]", SETTINGS)
+    labels = {n.label for n in graph.nodes if n.op in ("index", "transpose")}
+    assert labels == {"[-1]", "[0]", "ᵀ"}
+    index = next(n for n in graph.nodes if n.label == "[-1]")
+    assert graph.text[index.span[0] : index.span[1]] == "softmax(f)[-1]"
+    assert index.position == len("softmax(f)")
+    assert graph.tensor_ops
+    assert not parse("x*y + max(x, y)", SETTINGS).tensor_ops
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "words"),
+    [
+        ("v[i]", 1, "one integer constant"),
+        ("v[1.5]", 1, "one integer constant"),
+        ("v[]", 1, "one integer constant"),
+        ("v[1:2]", 1, "one integer constant"),
+        ("v]", 1, "no '['"),
+        ("x.y", 1, "attribute"),
+        ("x.Tab", 1, "transpose such as W.T"),
+        (".T", 0, "Expected a value"),
+        ("[1]", 0, "Expected a value"),
+        ("W @", 3, "ends"),
+        ("@ x", 0, "Expected a value"),
+        ("sum(x, y)", 0, "1 arguments"),
+    ],
+)
+def test_malformed_tensor_syntax_is_refused_with_its_column(
+    text: str, position: int, words: str
+) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse(text, SETTINGS)
+    assert caught.value.position == position
+    assert words.lower() in caught.value.message.lower()
+
+
+def test_tensor_latex() -> None:
+    from app.graph import expression_latex
+
+    cases = {
+        "u.T @ sigmoid(W @ x + b)": r"u^{\top}\,\sigma\left(W\,x + b\right)",
+        "softmax(f)[1]": r"\operatorname{softmax}\left(f\right)[1]",
+        "x_in[0]": r"x_{\text{in}}[0]",
+        "x.T.T^2": r"\left(\left(x^{\top}\right)^{\top}\right)^{2}",
+        "concat(a, b)": r"\begin{bmatrix} a \\ b \end{bmatrix}",
+        "dot(a + b, v)": r"\left\langle a + b, v \right\rangle",
+    }
+    for text, latex in cases.items():
+        assert expression_latex(parse(text, SETTINGS)) == latex, text

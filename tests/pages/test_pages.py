@@ -36,7 +36,7 @@ class Assets(HTMLParser):
                 self.urls.append(attributes["src"] or "")
             else:
                 self.inline_scripts += 1
-        if tag == "link" and attributes.get("href"):
+        if tag == "link" and attributes.get("href") and attributes.get("rel") != "alternate":
             self.urls.append(attributes["href"] or "")
 
 
@@ -122,3 +122,37 @@ def test_the_app_starts_from_any_working_directory(
 def test_static_files_stay_inside_static(client: TestClient) -> None:
     assert client.get("/static/../app/main.py").status_code == 404
     assert client.get("/static/%2e%2e/pyproject.toml").status_code == 404
+
+
+def oembed_link(html: str) -> str:
+    match = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
+    assert match, "no oEmbed discovery link"
+    return match[1].replace("&amp;", "&")
+
+
+@pytest.mark.parametrize("path", ["/", "/embed"])
+def test_pages_carry_the_oembed_discovery_link(client: TestClient, path: str) -> None:
+    url = f"http://testserver{path}?expr=x*y&x=1&y=2"
+    html = client.get(url).text
+    answer = client.get(oembed_link(html).removeprefix("http://testserver")).json()
+    assert answer["type"] == "rich"
+    assert "/embed?expr=x*y&amp;x=1&amp;y=2" in answer["html"]
+
+
+def test_embed_page_has_no_editor_and_escapes_the_title(client: TestClient) -> None:
+    hostile = '"><script>alert(1)</script>'
+    response = client.get("/embed", params={"expr": hostile, "x": 1, "autoplay": 1})
+    assert response.status_code == 200
+    assets = page_assets(response.text)
+    assert assets.inline_scripts == 0
+    assert "/static/js/embed-page.js" in assets.urls and "/static/js/main.js" not in assets.urls
+    assert "<script>alert" not in response.text
+    assert "Backprop Explorer: &#34;&gt;&lt;script&gt;" in response.text
+    assert 'id="editor"' not in response.text
+    for url in assets.urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_embed_links_back_to_the_page_without_its_own_keys(client: TestClient) -> None:
+    html = client.get("/embed?expr=x&x=2&autoplay=1&controls=0&theme=dark&speed=2").text
+    assert 'href="http://testserver/?expr=x&amp;x=2"' in html

@@ -39,6 +39,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorResponse, "description": "A documented limit was exceeded."},
     422: {"model": ErrorResponse, "description": "The request does not have the right shape."},
 }
+# The same, for a route whose answer is not JSON: FastAPI would list the error models under the
+# route's own media type, but errors are always JSON.
+JSON_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": error["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for status, error in ERRORS.items()
+}
 RESERVED_QUERY = {"expr", "check", "check_h"}
 REQUEST_MODELS: list[type[BaseModel]] = []
 Body = TypeVar("Body", bound=BaseModel)
@@ -153,7 +162,7 @@ async def get_graph(query: GraphQueryDep, settings: SettingsDep) -> Response:
             "content": {"text/html": {}},
             "description": "One self-contained HTML file, sent as an attachment.",
         },
-        **ERRORS,
+        **JSON_ERRORS,
     },
     tags=["export"],
 )

@@ -70,7 +70,7 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _telemetry(on: bool) -> TelemetryConfig:
     """Off by default: even with no OpenTelemetry provider set up, FastAPI looks for one on every
-    request, about 7 % of a small request's time (docs/evidence.md)."""
+    request, a few percent of a small request's time (docs/evidence.md)."""
     return {"tracing": on, "metrics": on, "logs": on, "operation_spans": on}
 
 

@@ -70,3 +70,14 @@ def test_the_post_body_is_documented_as_graph_request(client: TestClient) -> Non
     assert request["properties"]["options"]["$ref"] == "#/components/schemas/GraphOptions"
     assert set(components["GraphOptions"]["properties"]) == {"h", "gradient_check", "rtol", "atol"}
     assert request["examples"][0]["expression"] == "(x+y)*max(y,z)"
+
+
+def test_the_html_export_documents_its_errors_as_json(client: TestClient) -> None:
+    """Its answer is HTML, its errors are the API's JSON, and the schema says so."""
+    responses = client.get("/openapi.json").json()["paths"]["/api/v1/export/html"]["get"]
+    for status in ("400", "413", "422"):
+        assert set(responses["responses"][status]["content"]) == {"application/json"}
+    response = client.get("/api/v1/export/html", params={"expr": "(x+y)*max(y,z)"})
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/json"
+    assert_matches(ErrorResponse, response.content)

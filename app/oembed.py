@@ -10,6 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
+from app.schemas import ErrorResponse
+
 router = APIRouter()
 
 DEFAULT_WIDTH, DEFAULT_HEIGHT = 800, 520
@@ -40,7 +42,13 @@ def iframe_html(src: str, title: str, width: int, height: int) -> str:
     )
 
 
-@router.get("/oembed", response_model=OEmbed, tags=["embedding"])
+NOT_OURS = {
+    404: {"model": ErrorResponse, "description": "The url is not a page of this server."},
+    501: {"model": ErrorResponse, "description": "A format other than json was asked for."},
+}
+
+
+@router.get("/oembed", response_model=OEmbed, responses=NOT_OURS, tags=["embedding"])
 async def oembed(
     request: Request,
     url: Annotated[str, Query(description="A link to a Backprop Explorer page.")],

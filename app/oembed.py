@@ -4,7 +4,7 @@ iframe that shows it. Only links to this server's own pages are answered."""
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -42,7 +42,7 @@ def iframe_html(src: str, title: str, width: int, height: int) -> str:
     )
 
 
-NOT_OURS = {
+NOT_OURS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "The url is not a page of this server."},
     501: {"model": ErrorResponse, "description": "A format other than json was asked for."},
 }

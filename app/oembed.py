@@ -4,11 +4,13 @@ iframe that shows it. Only links to this server's own pages are answered."""
 from __future__ import annotations
 
 from html import escape
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
+
+from app.schemas import ErrorResponse
 
 router = APIRouter()
 
@@ -40,7 +42,13 @@ def iframe_html(src: str, title: str, width: int, height: int) -> str:
     )
 
 
-@router.get("/oembed", response_model=OEmbed, tags=["embedding"])
+NOT_OURS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorResponse, "description": "The url is not a page of this server."},
+    501: {"model": ErrorResponse, "description": "A format other than json was asked for."},
+}
+
+
+@router.get("/oembed", response_model=OEmbed, responses=NOT_OURS, tags=["embedding"])
 async def oembed(
     request: Request,
     url: Annotated[str, Query(description="A link to a Backprop Explorer page.")],

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
 
 from app.bundle import collect_modules, inline_css, standalone_html
-from tests.api.test_docs_page import CHROMIUM_ARGS
 
 
 def write(root: Path, name: str, text: str) -> Path:
@@ -22,6 +18,11 @@ def write(root: Path, name: str, text: str) -> Path:
 
 @pytest.fixture
 def modules(tmp_path: Path) -> Path:
+    return small_module_tree(tmp_path)
+
+
+def small_module_tree(tmp_path: Path) -> Path:
+    """Four modules importing each other by relative path, one from a vendor folder."""
     write(tmp_path, "vendor/lib.js", "export const answer = (x) => x * 21;\n")
     write(
         tmp_path,
@@ -62,34 +63,3 @@ def test_script_breakers_in_data_are_escaped(modules: Path) -> None:
         "t", modules, [], {"x": 2, "s": "</script><!--"}, "<p id=out></p>", modules.parent.parent
     )
     assert "</script><!--" not in page.split('id="bp-data">')[1].split("</script>")[0]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.mark.browser
-def test_standalone_page_runs_from_file_without_network(
-    browser: Browser, modules: Path, tmp_path: Path
-) -> None:
-    data = {"x": 2, "note": "</script> stays text"}
-    page_file = tmp_path / "out.html"
-    page_file.write_text(
-        standalone_html("t", modules, [], data, '<p id="out">waiting</p>', modules.parent.parent)
-    )
-    page = browser.new_page()
-    requests: list[str] = []
-    page.route("**/*", lambda route: (requests.append(route.request.url), route.continue_()))
-    logs: list[str] = []
-    page.on("console", lambda m: logs.append(m.text))
-    page.goto(page_file.as_uri())
-    page.wait_for_function("document.getElementById('out').textContent !== 'waiting'")
-    assert page.inner_text("#out") == "ok 42"
-    assert logs == ["ok 21"]
-    assert [r for r in requests if not r.startswith(("file:", "blob:", "data:"))] == []
-    assert json.loads(page.inner_text("#bp-data"))["note"] == "</script> stays text"
-    page.close()

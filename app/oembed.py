@@ -44,7 +44,8 @@ def iframe_html(src: str, title: str, width: int, height: int) -> str:
 
 NOT_OURS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorResponse, "description": "The url is not a page of this server."},
-    501: {"model": ErrorResponse, "description": "A format other than json was asked for."},
+    422: {"model": ErrorResponse, "description": "A parameter does not have the right shape."},
+    501: {"model": ErrorResponse, "description": "A format other than json (oEmbed's answer)."},
 }
 
 

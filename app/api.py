@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from app import __version__
 from app.catalog import functions
 from app.config import Settings
+from app.deps import SettingsDep, settings_of
 from app.engine import Options
 from app.errors import BadValue
 from app.routing import OrjsonRoute
@@ -51,21 +52,6 @@ JSON_ERRORS: dict[int | str, dict[str, Any]] = {
 RESERVED_QUERY = {"expr", "check", "check_h"}
 REQUEST_MODELS: list[type[BaseModel]] = []
 Body = TypeVar("Body", bound=BaseModel)
-
-
-def _settings(request: Request) -> Settings:
-    """The app's settings, set once by `create_app`."""
-    settings: Settings = request.app.state.settings
-    return settings
-
-
-async def app_settings(request: Request) -> Settings:
-    """An async dependency: a sync one (and an override of one) runs in the thread pool, and
-    FastAPI reads an override's signature again, on every request."""
-    return _settings(request)
-
-
-SettingsDep = Annotated[Settings, Depends(app_settings)]
 
 
 def _body_of(model: type[BaseModel]) -> dict[str, Any]:
@@ -123,7 +109,7 @@ async def post_graph(request: Request) -> Response:
     body = await _validated(request, GraphRequest)
     o = body.options
     options = Options(h=o.h, gradient_check=o.gradient_check, rtol=o.rtol, atol=o.atol)
-    return _json(await _graph(body.expression, body.values, options, _settings(request)))
+    return _json(await _graph(body.expression, body.values, options, settings_of(request)))
 
 
 @dataclass(frozen=True)

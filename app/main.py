@@ -97,7 +97,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=_telemetry(settings.telemetry),
     )
     app.state.settings = settings
-    app.dependency_overrides[get_settings] = lambda: settings
     app.include_router(api_router)
     app.include_router(docs_router)
     app.include_router(oembed_router)

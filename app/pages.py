@@ -10,23 +10,22 @@ and are found relative to this file so the app starts from any working directory
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from app import __version__
-from app.config import Settings, get_settings
+from app.config import Settings
+from app.deps import SettingsDep
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 TEMPLATES = Jinja2Templates(directory=ROOT / "templates")
 
 router = APIRouter(include_in_schema=False)
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 def static_files() -> StaticFiles:

@@ -22,7 +22,6 @@ from app.config import Settings
 from app.deps import SettingsDep, settings_of
 from app.engine import Options
 from app.errors import BadValue
-from app.routing import OrjsonRoute
 from app.schemas import (
     ErrorResponse,
     FunctionsResponse,
@@ -33,7 +32,7 @@ from app.schemas import (
 from app.service import explain_json
 from app.standalone import export_filename, export_page
 
-router = APIRouter(route_class=OrjsonRoute)
+router = APIRouter()
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorResponse, "description": "The expression or its values can't be used."},

@@ -94,12 +94,6 @@ class Graph:
     def ops(self) -> list[Node]:
         return [node for node in self.nodes if node.gate is not None]
 
-    def definition_latex(self, node: Node) -> str:
-        """`b = \\max(y, z)`: the gate in terms of its inputs' names."""
-        assert node.gate is not None
-        operands = [self.operand_latex(i) for i in node.inputs]
-        return f"{node.latex} = {fill(node.gate.forward_latex, operands)}"
-
     def operand_latex(self, index: int) -> str:
         node = self.nodes[index]
         if node.kind == CONSTANT and node.constant < 0:

@@ -275,7 +275,8 @@ def _checked(
     cost = 2 * len(graph.variables) * len(graph.nodes)
     if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
         return None
-    return [_check_one(result, start, name, options, clock) for name in graph.variables]
+    kinks = _Kinks(graph, result)
+    return [_check_one(result, start, name, options, clock, kinks) for name in graph.variables]
 
 
 def within_budget(cost: int, work: str, settings: Settings, warnings: list[str]) -> bool:
@@ -289,28 +290,43 @@ def within_budget(cost: int, work: str, settings: Settings, warnings: list[str])
     return False
 
 
+class _Kinks:
+    """The graph's kinked gates and the branch each sits on at the forward values, worked out
+    once for the whole check rather than once per input."""
+
+    def __init__(self, graph: Graph, result: Evaluation) -> None:
+        self.nodes = [n for n in graph.nodes if n.gate is not None and n.gate.kink is not None]
+        self.branches = self.branches_at(result.values)
+        self.any_at_kink = any(result.kink)
+
+    def branches_at(self, values: list[float]) -> list[object]:
+        return [_branch(node, values) for node in self.nodes]
+
+
 def _check_one(
-    result: Evaluation, start: list[float], name: str, options: Options, clock: Clock
+    result: Evaluation,
+    start: list[float],
+    name: str,
+    options: Options,
+    clock: Clock,
+    kinks: _Kinks,
 ) -> GradientCheck:
     graph = result.graph
     index = graph.variables[name]
-    kinks = [node for node in graph.nodes if node.gate is not None and node.gate.kink is not None]
-    branches = [_branch(node, result.values) for node in kinks]
     outputs = []
-    near_kink = False
+    near_kink = kinks.any_at_kink
     for step in (options.h, -options.h):
         shifted = list(start)
         shifted[index] += step
         forward(graph, shifted, clock)
         outputs.append(shifted[graph.output])
-        near_kink = near_kink or branches != [_branch(node, shifted) for node in kinks]
+        near_kink = near_kink or kinks.branches != kinks.branches_at(shifted)
     numeric = (outputs[0] - outputs[1]) / (2 * options.h)
     analytic = result.grads[index]
     abs_error = abs(analytic - numeric)
     scale = max(abs(analytic), abs(numeric))
     rel_error = abs_error / scale if scale > 0 else 0.0
     agrees = abs_error <= options.atol + options.rtol * scale
-    near_kink = near_kink or any(result.kink)
     return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, near_kink)
 
 

@@ -220,6 +220,9 @@ def test_edge_shapes_and_jacobians_add_up(problem: tuple[Expr, Env]) -> None:
     result = run(expr, env)
     graph = result.graph
     received: dict[int, np.ndarray] = {}
+    # The engine may add a fan-out's contributions in another order, so rounding is
+    # bounded by the size of the addends, not of their (possibly cancelling) sum.
+    magnitude: dict[int, np.ndarray] = {}
     for e, (source, target, _) in enumerate(graph.edges):
         up, down, local = result.upstream[e], result.downstream[e], result.local[e]
         assert up.shape == result.shapes[target] and down.shape == result.shapes[source]
@@ -229,6 +232,10 @@ def test_edge_shapes_and_jacobians_add_up(problem: tuple[Expr, Env]) -> None:
                 np.tensordot(up, local, axes=up.ndim), down, rtol=1e-12, atol=1e-14
             )
         received[source] = received.get(source, 0) + down
+        magnitude[source] = magnitude.get(source, 0) + np.abs(down)
     for node in graph.nodes:
         if node.index != graph.output:
-            np.testing.assert_allclose(result.grads[node.index], received[node.index], rtol=1e-14)
+            engine, summed = result.grads[node.index], received[node.index]
+            close = np.abs(engine - summed) <= 1e-14 * magnitude[node.index]
+            same = (engine == summed) | (np.isnan(engine) & np.isnan(summed))
+            assert (close | same).all(), (expr.text, node.index, engine, summed)

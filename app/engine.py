@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app.config import Settings
 from app.errors import BadValue, MissingValue, TooLarge
 from app.gates import Array, Shape
-from app.graph import CONSTANT, INPUT, Graph, Node
+from app.graph import CONSTANT, Graph, Node
 
 if TYPE_CHECKING:
     from app.tensor_engine import TensorEvaluation
@@ -119,13 +119,18 @@ def check_missing(graph: Graph, values: Mapping[str, object]) -> None:
 
 def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:
     """One float per node: the given value for inputs, the constant for constants."""
-    check_missing(graph, values)
-    start = [0.0] * len(graph.nodes)
-    for node in graph.nodes:
-        if node.kind == INPUT:
-            start[node.index] = finite_number(node, values[node.name])
-        elif node.kind == CONSTANT:
-            start[node.index] = node.constant
+    plan = _plan(graph)
+    start = list(plan.constants)
+    try:
+        for index, name in plan.inputs:
+            value = values[name]
+            if type(value) is float and math.isfinite(value):  # the usual case, checked fast
+                start[index] = value
+            else:
+                start[index] = finite_number(graph.nodes[index], value)
+    except KeyError:
+        check_missing(graph, values)
+        raise
     return start
 
 
@@ -149,41 +154,155 @@ def _short_repr(value: object) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+# A pass is a list of steps, one per gate: (node, function, first input, second input) and, for
+# the backward pass, the gate's kink test or None. The second input is -1 for a gate of one
+# input and -2 for one of three or more, whose inputs are then all in the first slot. Spelling
+# out the common arities spares the inner loops a list and an unpacking per gate.
+_ONE, _MANY = -1, -2
+_Chunks = list[list[tuple[Any, ...]]]  # steps, _CHECK_EVERY at a time between looks at the clock
+
+
+class _Plan:
+    """A graph's passes as flat steps, made once per parsed graph (the parse cache reuses
+    graphs with new values): with the fast float functions, or with the IEEE ones."""
+
+    def __init__(self, graph: Graph, fast: bool) -> None:
+        gates = [node for node in graph.nodes if node.gate is not None]
+        self.forward = _chunks([_step(node, _forward_fn(node, fast)) for node in gates])
+        self.backward = _chunks(
+            [(*_step(node, _local_fn(node, fast)), _kink_test(node)) for node in gates[::-1]]
+        )
+        self.constants = [node.constant if node.kind == CONSTANT else 0.0 for node in graph.nodes]
+        self.inputs = [(index, name) for name, index in graph.variables.items()]
+
+
+def _forward_fn(node: Node, fast: bool) -> Callable[..., float]:
+    assert node.gate is not None
+    return node.gate.fast_forward if fast else node.gate.forward
+
+
+def _local_fn(node: Node, fast: bool) -> Callable[..., tuple[float, ...]]:
+    assert node.gate is not None
+    return node.gate.fast_local if fast else node.gate.local
+
+
+def _kink_test(node: Node) -> Callable[..., bool] | None:
+    assert node.gate is not None
+    return node.gate.kink.at_kink if node.gate.kink is not None else None
+
+
+def _step(node: Node, fn: Callable[..., Any]) -> tuple[Any, ...]:
+    inputs = node.inputs
+    if len(inputs) == 1:
+        return (node.index, fn, inputs[0], _ONE)
+    if len(inputs) == 2:
+        return (node.index, fn, inputs[0], inputs[1])
+    return (node.index, fn, inputs, _MANY)
+
+
+def _chunks(steps: list[tuple[Any, ...]]) -> _Chunks:
+    return [steps[i : i + _CHECK_EVERY] for i in range(0, len(steps), _CHECK_EVERY)]
+
+
+def _plan(graph: Graph, fast: bool = True) -> _Plan:
+    key = "fast plan" if fast else "IEEE plan"
+    if key not in graph.memo:
+        graph.memo[key] = _Plan(graph, fast)
+    return graph.memo[key]  # type: ignore[no-any-return]
+
+
 def forward(graph: Graph, values: list[float], clock: Clock | None = None) -> None:
-    nodes = graph.nodes
-    for count, node in enumerate(nodes):
-        gate = node.gate
-        if gate is None:
-            continue
-        values[node.index] = gate.forward(*[values[i] for i in node.inputs])
-        if clock is not None and count % _CHECK_EVERY == 0:
+    """Fill in every gate's value. The fast functions raise where IEEE 754 says inf or nan
+    (log 0, 1/0, overflow); that is rare, so the whole pass then runs again on the IEEE ones."""
+    try:
+        _forward(_plan(graph).forward, values, clock)
+    except (ArithmeticError, ValueError):
+        _forward(_plan(graph, fast=False).forward, values, clock)
+
+
+def _forward(chunks: _Chunks, values: list[float], clock: Clock | None) -> None:
+    for chunk in chunks:
+        for out, fn, a, b in chunk:
+            if b >= 0:
+                values[out] = fn(values[a], values[b])
+            elif b == _ONE:
+                values[out] = fn(values[a])
+            else:
+                values[out] = fn(*[values[i] for i in a])
+        if clock is not None:
             clock.check()
 
 
 def backward(graph: Graph, values: list[float], clock: Clock | None = None) -> Evaluation:
+    """Every edge's upstream, local and downstream gradient and kink flag, and every node's
+    gradient; on the IEEE functions again if a fast one raises, as in `forward`."""
+    try:
+        return _backward(graph, _plan(graph).backward, values, clock)
+    except (ArithmeticError, ValueError):
+        return _backward(graph, _plan(graph, fast=False).backward, values, clock)
+
+
+def _backward(
+    graph: Graph, chunks: _Chunks, values: list[float], clock: Clock | None
+) -> Evaluation:
     n_edges = len(graph.edges)
     grads = [0.0] * len(graph.nodes)
     grads[graph.output] = 1.0
     upstream, local, downstream = [0.0] * n_edges, [0.0] * n_edges, [0.0] * n_edges
     kink = [False] * n_edges
-    for count, node in enumerate(reversed(graph.nodes)):
-        gate = node.gate
-        if gate is None:
-            continue
-        up = grads[node.index]
-        args = [values[i] for i in node.inputs]
-        locals_ = gate.local(*args)
-        at_kink = gate.kink is not None and gate.kink.at_kink(*args)
-        edge = graph.first_edge[node.index]
-        for source, loc in zip(node.inputs, locals_, strict=True):
-            down = up * loc
-            upstream[edge], local[edge], downstream[edge] = up, loc, down
-            kink[edge] = at_kink
-            grads[source] += down
-            edge += 1
-        if clock is not None and count % _CHECK_EVERY == 0:
+    first_edge = graph.first_edge
+    for chunk in chunks:
+        for out, fn, a, b, at_kink in chunk:
+            up = grads[out]
+            edge = first_edge[out]
+            if b >= 0:
+                va, vb = values[a], values[b]
+                la, lb = fn(va, vb)
+                da, db = up * la, up * lb
+                upstream[edge] = upstream[edge + 1] = up
+                local[edge], local[edge + 1] = la, lb
+                downstream[edge], downstream[edge + 1] = da, db
+                grads[a] += da
+                grads[b] += db
+                if at_kink is not None and at_kink(va, vb):
+                    kink[edge] = kink[edge + 1] = True
+            elif b == _ONE:
+                va = values[a]
+                (la,) = fn(va)
+                upstream[edge], local[edge] = up, la
+                downstream[edge] = da = up * la
+                grads[a] += da
+                if at_kink is not None and at_kink(va):
+                    kink[edge] = True
+            else:
+                _many_inputs(
+                    a, fn, at_kink, up, edge, values, grads, upstream, local, downstream, kink
+                )
+        if clock is not None:
             clock.check()
     return Evaluation(graph, values, grads, upstream, local, downstream, kink)
+
+
+def _many_inputs(
+    inputs: tuple[int, ...],
+    fn: Callable[..., tuple[float, ...]],
+    at_kink: Callable[..., bool] | None,
+    up: float,
+    edge: int,
+    values: list[float],
+    grads: list[float],
+    upstream: list[float],
+    local: list[float],
+    downstream: list[float],
+    kink: list[bool],
+) -> None:
+    args = [values[i] for i in inputs]
+    at = at_kink is not None and at_kink(*args)
+    for source, loc in zip(inputs, fn(*args), strict=True):
+        down = up * loc
+        upstream[edge], local[edge], downstream[edge], kink[edge] = up, loc, down, at
+        grads[source] += down
+        edge += 1
 
 
 def evaluate(

@@ -173,6 +173,11 @@ def _ties(args: Sequence[float], best: float) -> tuple[float, ...]:
     return tuple(1.0 / winners if a == best else 0.0 for a in args)
 
 
+def _tied(args: tuple[float, ...], best: float) -> bool:
+    # best == best: a nan is tied with nothing, though count() would match it by identity.
+    return best == best and args.count(best) > 1
+
+
 def _winners(args: Sequence[Array], pick: np.ufunc) -> Array:
     """Per input, where it equals the max (or min): stacked boolean arrays."""
     arrays = np.broadcast_arrays(*args)
@@ -193,7 +198,7 @@ def _sign(x: float) -> int:
 def _routing_kink(pick: Callable[..., float], array_pick: np.ufunc) -> Kink:
     return Kink(
         convention="a tie splits the gradient equally among the tied inputs",
-        at_kink=lambda *a: sum(1 for v in a if v == pick(a)) > 1,
+        at_kink=lambda *a: _tied(a, pick(a)),
         branch=lambda *a: tuple(i for i, v in enumerate(a) if v == pick(a)),
         at_kink_local=lambda *a: _ties(a, pick(a)),
         elementwise=ElementwiseKink(

@@ -8,10 +8,15 @@ then never touch sympy. Tensor gates need no sympy: their entry already holds nu
 Floats follow IEEE 754 rather than Python's exceptions: the fast `math` path is tried first, and
 where it raises (log 0, 1/0, overflow) or leaves the reals, the same formula is evaluated with
 numpy, which answers inf or nan. The engine reports where those first appear.
+
+Each gate also gets `fast_forward` and `fast_local`, which the engine's inner loop calls with
+no wrapper: they return floats or raise, never a complex number. The engine runs a whole pass
+on them and, on the rare ArithmeticError or ValueError, runs it again on the IEEE functions.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 import string
 from collections.abc import Callable
@@ -27,6 +32,9 @@ from app.gates import GATES_BY_OP, NUMERIC, Gate, Kink, TensorGate
 from app.rules import ArrayRule, ElementwiseRule, TensorRule
 
 _PLACEHOLDER = re.compile(r"ARG([A-Z]{2})")
+# A power whose exponent is not an integer literal: on floats Python answers a complex number
+# for a negative base there rather than raising, so such functions always go through the wrapper.
+_MAY_LEAVE_REALS = re.compile(r"\*\*(?!\d)")
 _NUMPY_NUMERIC: dict[str, Callable[..., Any]] = {
     "hardtanh": lambda x: np.clip(x, -1.0, 1.0),
     "leaky_relu": lambda x, slope=0.01: np.where(x > 0, x, slope * x),
@@ -86,6 +94,8 @@ class CompiledGate:
     arity: int
     forward: Callable[..., float]
     local: Callable[..., tuple[float, ...]]
+    fast_forward: Callable[..., float]  # a float, or ArithmeticError/ValueError
+    fast_local: Callable[..., tuple[float, ...]]  # floats, or ArithmeticError/ValueError
     forward_latex: str  # str.format templates over the operands' LaTeX: "{0} + {1}"
     local_latex: tuple[str, ...]  # empty templates for tensor gates: see array.vjp_latex
     kink: Kink | None
@@ -105,6 +115,10 @@ def _lambdify(symbols: list[sp.Symbol], expr: Any) -> tuple[Callable[..., Any], 
     fast = sp.lambdify(symbols, expr, modules=[NUMERIC, "math"])
     slow = sp.lambdify(symbols, expr, modules=[_NUMPY_NUMERIC, "numpy"])
     return fast, slow
+
+
+def _stays_real(fast: Callable[..., Any]) -> bool:
+    return not _MAY_LEAVE_REALS.search(inspect.getsource(fast))
 
 
 def _ieee_scalar(fast: Callable[..., Any], slow: Callable[..., Any]) -> Callable[..., float]:
@@ -172,11 +186,15 @@ def compile_gate(op: str, arity: int) -> CompiledGate:
     forward, array_forward = _lambdify(symbols, formula)
     local, array_local = _lambdify(symbols, derivatives)
     local_latex = tuple(template(to_latex(d)) for d in derivatives)
+    ieee_forward = _ieee_scalar(forward, array_forward)
+    ieee_local = _ieee_tuple(local, array_local)
     return CompiledGate(
         gate=gate,
         arity=arity,
-        forward=_ieee_scalar(forward, array_forward),
-        local=_with_conventions(gate, _ieee_tuple(local, array_local)),
+        forward=ieee_forward,
+        local=_with_conventions(gate, ieee_local),
+        fast_forward=forward if _stays_real(forward) else ieee_forward,
+        fast_local=_with_conventions(gate, local if _stays_real(local) else ieee_local),
         forward_latex=template(to_latex(formula)),
         local_latex=local_latex,
         kink=gate.kink,
@@ -196,6 +214,8 @@ def compile_tensor_gate(gate: TensorGate, arity: int, index: int | None = None) 
         arity=arity,
         forward=_needs_arrays(gate.op),
         local=_needs_arrays(gate.op),
+        fast_forward=_needs_arrays(gate.op),
+        fast_local=_needs_arrays(gate.op),
         forward_latex=gate.forward_latex.replace("{k}", k).replace("{all}", operands),
         local_latex=("",) * arity,
         kink=None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
@@ -82,3 +83,22 @@ def test_sigmoid_is_stable_for_large_inputs() -> None:
     assert gate.forward(-800.0) == pytest.approx(0.0, abs=1e-300)
     assert gate.forward(800.0) == 1.0
     assert compile_gate("softplus", 1).forward(800.0) == 800.0
+
+
+AWKWARD = [-8.0, -1.0, -0.5, 0.0, 0.5, 1 / 3, 2.0, 1e4, -1e4]
+
+
+@pytest.mark.parametrize(("op", "arity"), sorted({(op, n) for op, n, _ in CASES}))
+def test_fast_functions_give_the_ieee_answer_or_raise(op: str, arity: int) -> None:
+    """The engine's inner loop calls fast_forward/fast_local bare and falls back to the IEEE
+    functions only on ArithmeticError or ValueError, so a fast function must never answer
+    anything else: in particular not a complex number where the IEEE one says nan."""
+    gate = compile_gate(op, arity)
+    for args in itertools.product(AWKWARD, repeat=arity):
+        for fast, ieee in ((gate.fast_forward, gate.forward), (gate.fast_local, gate.local)):
+            try:
+                answer = fast(*args)
+            except (ArithmeticError, ValueError):
+                continue
+            expected = ieee(*args)
+            assert repr(answer) == repr(expected), (op, args)

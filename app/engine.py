@@ -340,6 +340,9 @@ def _with_arrays(
 
 
 def _non_finite(result: Evaluation) -> list[NonFinite]:
+    isfinite = math.isfinite
+    if all(map(isfinite, result.values)) and all(map(isfinite, result.downstream)):
+        return []  # the usual case, told apart without a Python loop over the nodes
     found = []
     forward_origin = _first_non_finite_value(result)
     if forward_origin is not None:

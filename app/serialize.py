@@ -10,23 +10,28 @@ response (`"tensor": true`) says more per edge: `local` is the Jacobian (shape
 JSON has no inf or nan, so non-finite numbers are written as the strings "Infinity",
 "-Infinity" and "NaN", which JavaScript's Number() reads back. orjson writes the bytes: the
 encoding is a large share of a request's cost, so we skip FastAPI's generic encoder.
+
+For a graph of numbers, each node's and edge's fields that depend on the graph alone are
+written to JSON once per parsed graph, and a request only splices its numbers in between
+(`_nodes_json`, `_edges_json`): the same bytes as `orjson.dumps(to_dict(result))`, without a
+dict per node and edge on every request.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from itertools import chain
+from collections.abc import Callable, Iterable
+from itertools import chain, repeat
 from typing import Any
 
 import numpy as np
 import orjson
 
 from app.engine import Evaluation
-from app.gates import GATES_BY_OP, Array, VjpSite
+from app.gates import Array, VjpSite
 from app.graph import Graph, Node, expression_latex
 from app.rules import ElementwiseRule
-from app.symbolic import fill
+from app.symbolic import CompiledGate, fill
 from app.tensor_engine import TensorEvaluation
 
 _SCALAR_SHAPE: list[int] = []  # shared by every scalar node; never mutated
@@ -61,47 +66,122 @@ def _clean(data: Any) -> Any:
 def _static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The node and edge fields that depend on the graph alone, built once per parsed graph."""
     if "static" not in graph.memo:
-        nodes: list[dict[str, Any]] = []
-        edges: list[dict[str, Any]] = []
-        for node in graph.nodes:
-            nodes.append(_static_node(graph, node, edges))
-        graph.memo["static"] = (nodes, edges)
+        graph.memo["static"] = _build_static_parts(graph)
     return graph.memo["static"]  # type: ignore[no-any-return]
 
 
-def _static_node(graph: Graph, node: Node, edges: list[dict[str, Any]]) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "id": f"n{node.index}",
-        "kind": node.kind,
-        "op": node.op,
-        "label": node.label,
-        "name": node.name,
-        "latex": node.latex,
-        "inputs": [f"n{i}" for i in node.inputs],
-        "span": node.span,
-        "requires_grad": graph.requires_grad[node.index],
-        "shape": _SCALAR_SHAPE,
-    }
-    gate = node.gate
-    if gate is None:
-        return item
-    operands = [graph.operand_latex(i) for i in node.inputs]
-    item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
-    pattern = GATES_BY_OP[gate.op].pattern
-    if pattern:
-        item["pattern"] = pattern
-    for k, source in enumerate(node.inputs):
-        edges.append(
-            {
-                "id": f"e{len(edges)}",
-                "source": f"n{source}",
-                "target": item["id"],
-                "index": k,
-                "local_latex": fill(gate.local_latex[k], operands),
-                "partial_latex": rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}",
-            }
+def _build_static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    parts = _StaticParts(graph)
+    for node in graph.nodes:
+        parts.add(node)
+    return parts.nodes, parts.edges
+
+
+def _static_json(graph: Graph) -> tuple[list[bytes], list[bytes], list[int]]:
+    """Per node and per edge, its static fields as JSON up to the first number (`"value":`),
+    and each edge's source: made once per parsed graph, for `_nodes_json` and `_edges_json`."""
+    if "static json" not in graph.memo:
+        nodes, edges = _build_static_parts(graph)
+        sources = [source for source, _, _ in graph.edges]
+        graph.memo["static json"] = (_open_objects(nodes), _open_objects(edges), sources)
+    return graph.memo["static json"]  # type: ignore[no-any-return]
+
+
+def _open_objects(items: list[dict[str, Any]]) -> list[bytes]:
+    """Each item as JSON without its closing brace, and with `"value":` after its last field.
+
+    One orjson call for the list, then split: every item's first key is "id", and `},{"id":`
+    cannot occur inside a JSON string, where each quote is escaped."""
+    if not items:
+        return []
+    parts = orjson.dumps(items)[len(b'[{"id":') : -len(b"}]")].split(b'},{"id":')
+    return [b'{"id":' + part + b',"value":' for part in parts]
+
+
+def _numbers_json(numbers: list[float] | list[bool]) -> list[bytes]:
+    """Each number as orjson writes it: one call for the list, then split (no number, true or
+    false holds a comma)."""
+    return orjson.dumps(numbers)[1:-1].split(b",") if numbers else []
+
+
+def _json_array(objects: Iterable[tuple[bytes, ...]]) -> orjson.Fragment:
+    return orjson.Fragment(b"[" + b",".join(map(b"".join, objects)) + b"]")
+
+
+def _nodes_json(result: Evaluation) -> orjson.Fragment:
+    """The nodes as `_nodes` makes them, written straight to JSON."""
+    prefixes = _static_json(result.graph)[0]
+    values, grads = _numbers_json(result.values), _numbers_json(result.grads)
+    return _json_array(zip(prefixes, values, repeat(b',"grad":'), grads, repeat(b"}")))
+
+
+def _edges_json(result: Evaluation) -> orjson.Fragment:
+    """The edges as `_edges` makes them, written straight to JSON."""
+    _, prefixes, sources = _static_json(result.graph)
+    source_values = map(_numbers_json(result.values).__getitem__, sources)
+    return _json_array(
+        zip(
+            prefixes,
+            source_values,
+            repeat(b',"upstream":'),
+            _numbers_json(result.upstream),
+            repeat(b',"local":'),
+            _numbers_json(result.local),
+            repeat(b',"downstream":'),
+            _numbers_json(result.downstream),
+            repeat(b',"kink":'),
+            _numbers_json(result.kink),
+            repeat(b"}"),
         )
-    return item
+    )
+
+
+class _StaticParts:
+    """Builds the static node and edge dicts; each node's id and operand LaTeX are made once
+    and looked up, since a large graph has tens of thousands of them."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self.ids = [f"n{i}" for i in range(len(graph.nodes))]
+        self.operand_latex = [graph.operand_latex(i) for i in range(len(graph.nodes))]
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+
+    def add(self, node: Node) -> None:
+        ids, gate = self.ids, node.gate
+        item: dict[str, Any] = {
+            "id": ids[node.index],
+            "kind": node.kind,
+            "op": gate.op if gate else None,
+            "label": gate.symbol if gate else node.name,
+            "name": node.name,
+            "latex": node.latex,
+            "inputs": [ids[i] for i in node.inputs],
+            "span": node.span,
+            "requires_grad": self.graph.requires_grad[node.index],
+            "shape": _SCALAR_SHAPE,
+        }
+        self.nodes.append(item)
+        if gate is not None:
+            self._add_gate(node, gate, item)
+
+    def _add_gate(self, node: Node, gate: CompiledGate, item: dict[str, Any]) -> None:
+        operands = [self.operand_latex[i] for i in node.inputs]
+        item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
+        if gate.gate.pattern:
+            item["pattern"] = gate.gate.pattern
+        edges = self.edges
+        for k, source in enumerate(node.inputs):
+            edges.append(
+                {
+                    "id": f"e{len(edges)}",
+                    "source": self.ids[source],
+                    "target": item["id"],
+                    "index": k,
+                    "local_latex": fill(gate.local_latex[k], operands),
+                    "partial_latex": rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}",
+                }
+            )
 
 
 def _nodes(result: Evaluation) -> list[dict[str, Any]]:
@@ -172,8 +252,8 @@ def _response(
     *,
     value: Any,
     gradients: dict[str, Any],
-    nodes: list[dict[str, Any]],
-    edges: list[dict[str, Any]],
+    nodes: list[dict[str, Any]] | orjson.Fragment,
+    edges: list[dict[str, Any]] | orjson.Fragment,
     gradient_check: list[dict[str, Any]] | None,
 ) -> dict[str, Any]:
     """The whole response around its numbers, which the caller writes for its engine."""
@@ -242,7 +322,18 @@ def to_json(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000)
         # about twice as fast, with no lists to build: most of a large request's cost.
         data = _tensor_dict(result, latex_max_nodes, _array_for_orjson)
         return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
-    return orjson.dumps(to_dict(result, latex_max_nodes))
+    if result.non_finite or _any_non_finite(result):
+        return orjson.dumps(to_dict(result, latex_max_nodes))  # inf and nan written as text
+    data = _response(
+        result,
+        latex_max_nodes,
+        value=result.output_value,
+        gradients=result.gradients(),
+        nodes=_nodes_json(result),
+        edges=_edges_json(result),
+        gradient_check=_gradient_check(result),
+    )
+    return orjson.dumps(data)
 
 
 # -- vectors and matrices --------------------------------------------------------------------------

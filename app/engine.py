@@ -16,13 +16,13 @@ given a vector or matrix, or using a gate that only exists for arrays (`@`, `sum
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from app.clock import Clock
 from app.config import Settings
-from app.errors import BadValue, MissingValue, TooLarge
+from app.errors import BadValue, MissingValue
 from app.gates import Array, Shape
 from app.graph import CONSTANT, Graph, Node
 
@@ -93,18 +93,6 @@ class Options:
     atol: float = 1e-6
 
 
-class Clock:
-    def __init__(self, seconds: float) -> None:
-        self.deadline = time.perf_counter() + seconds
-        self.seconds = seconds
-
-    def check(self) -> None:
-        if time.perf_counter() > self.deadline:
-            raise TooLarge(
-                f"The computation took longer than {self.seconds:g} s, the limit (max_seconds)."
-            )
-
-
 class _ArrayValue(Exception):
     """A value is a list: the graph needs the numpy engine."""
 
@@ -170,7 +158,7 @@ class _Plan:
         gates = [node for node in graph.nodes if node.gate is not None]
         self.forward = _chunks([_step(node, _forward_fn(node, fast)) for node in gates])
         self.backward = _chunks(
-            [(*_step(node, _local_fn(node, fast)), _kink_test(node)) for node in gates[::-1]]
+            [(*_step(node, _local_fn(node, fast)), _kinked(node)) for node in gates[::-1]]
         )
         self.constants = [node.constant if node.kind == CONSTANT else 0.0 for node in graph.nodes]
         self.inputs = [(index, name) for name, index in graph.variables.items()]
@@ -181,14 +169,17 @@ def _forward_fn(node: Node, fast: bool) -> Callable[..., float]:
     return node.gate.fast_forward if fast else node.gate.forward
 
 
-def _local_fn(node: Node, fast: bool) -> Callable[..., tuple[float, ...]]:
-    assert node.gate is not None
-    return node.gate.fast_local if fast else node.gate.local
+def _local_fn(node: Node, fast: bool) -> Callable[..., Any]:
+    """The local gradients or, for a gate with a kink, the gradients and the kink flag."""
+    gate = node.gate
+    assert gate is not None
+    if gate.kink is not None:
+        return gate.fast_local_and_kink if fast else gate.local_and_kink  # type: ignore[return-value]
+    return gate.fast_local if fast else gate.local
 
 
-def _kink_test(node: Node) -> Callable[..., bool] | None:
-    assert node.gate is not None
-    return node.gate.kink.at_kink if node.gate.kink is not None else None
+def _kinked(node: Node) -> bool:
+    return node.gate is not None and node.gate.kink is not None
 
 
 def _step(node: Node, fn: Callable[..., Any]) -> tuple[Any, ...]:
@@ -252,31 +243,33 @@ def _backward(
     kink = [False] * n_edges
     first_edge = graph.first_edge
     for chunk in chunks:
-        for out, fn, a, b, at_kink in chunk:
+        for out, fn, a, b, kinked in chunk:
             up = grads[out]
             edge = first_edge[out]
             if b >= 0:
-                va, vb = values[a], values[b]
-                la, lb = fn(va, vb)
+                if kinked:
+                    (la, lb), at_kink = fn(values[a], values[b])
+                    if at_kink:
+                        kink[edge] = kink[edge + 1] = True
+                else:
+                    la, lb = fn(values[a], values[b])
                 da, db = up * la, up * lb
                 upstream[edge] = upstream[edge + 1] = up
                 local[edge], local[edge + 1] = la, lb
                 downstream[edge], downstream[edge + 1] = da, db
                 grads[a] += da
                 grads[b] += db
-                if at_kink is not None and at_kink(va, vb):
-                    kink[edge] = kink[edge + 1] = True
             elif b == _ONE:
-                va = values[a]
-                (la,) = fn(va)
+                if kinked:
+                    (la,), kink[edge] = fn(values[a])
+                else:
+                    (la,) = fn(values[a])
                 upstream[edge], local[edge] = up, la
                 downstream[edge] = da = up * la
                 grads[a] += da
-                if at_kink is not None and at_kink(va):
-                    kink[edge] = True
             else:
                 _many_inputs(
-                    a, fn, at_kink, up, edge, values, grads, upstream, local, downstream, kink
+                    a, fn, kinked, up, edge, values, grads, upstream, local, downstream, kink
                 )
         if clock is not None:
             clock.check()
@@ -285,8 +278,8 @@ def _backward(
 
 def _many_inputs(
     inputs: tuple[int, ...],
-    fn: Callable[..., tuple[float, ...]],
-    at_kink: Callable[..., bool] | None,
+    fn: Callable[..., Any],
+    kinked: bool,
     up: float,
     edge: int,
     values: list[float],
@@ -297,10 +290,10 @@ def _many_inputs(
     kink: list[bool],
 ) -> None:
     args = [values[i] for i in inputs]
-    at = at_kink is not None and at_kink(*args)
-    for source, loc in zip(inputs, fn(*args), strict=True):
+    locals_, at_kink = fn(*args) if kinked else (fn(*args), False)
+    for source, loc in zip(inputs, locals_, strict=True):
         down = up * loc
-        upstream[edge], local[edge], downstream[edge], kink[edge] = up, loc, down, at
+        upstream[edge], local[edge], downstream[edge], kink[edge] = up, loc, down, at_kink
         grads[source] += down
         edge += 1
 

@@ -26,6 +26,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from app.clock import Clock
 from app.config import Settings
 from app.errors import ParseError, TooLarge, UnknownName
 from app.gates import CONSTANTS, FUNCTION_NAMES, GATES_BY_OP, POWER, PRODUCT, SUM, UNARY
@@ -53,6 +54,7 @@ _BINARY = {
     "**": ("pow", POWER, True),
 }
 _IMPLICIT = ("mul", PRODUCT, False)
+_CHECK_EVERY = 4096  # tokens between two looks at the request's clock
 
 _WHY_NOT = {
     "!": "Factorials ('!') are not supported",
@@ -115,9 +117,11 @@ class Parser:
         self.frames: list[Frame] = []
         self.depth = 0
 
-    def parse(self) -> Graph:
+    def parse(self, clock: Clock | None = None) -> Graph:
         expect_operand = True
-        for token in tokenize(self.text):
+        for count, token in enumerate(tokenize(self.text)):
+            if clock is not None and count % _CHECK_EVERY == 0:
+                clock.check()
             if expect_operand:
                 expect_operand = self._operand(token)
             elif token.kind == "end":
@@ -324,11 +328,12 @@ class Parser:
         self.operands[-1] = self.builder.gate("neg", (operand,), frame.position)
 
 
-def parse(text: str, settings: Settings) -> Graph:
-    """Parse a learner's expression into its gate graph, or raise an `ExpressionError`."""
+def parse(text: str, settings: Settings, clock: Clock | None = None) -> Graph:
+    """Parse a learner's expression into its gate graph, or raise an `ExpressionError`
+    (`TooLarge` if it takes longer than the request's clock allows)."""
     if len(text) > settings.max_chars:
         raise TooLarge(
             f"The expression has {len(text):,} characters; the limit (max_chars) is "
             f"{settings.max_chars:,}."
         )
-    return Parser(text, settings).parse()
+    return Parser(text, settings).parse(clock)

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import orjson
 
+from app.clock import Clock
 from app.engine import Evaluation
 from app.gates import Array, VjpSite
 from app.graph import Graph, Node, expression_latex
@@ -35,6 +36,7 @@ from app.symbolic import CompiledGate, fill
 from app.tensor_engine import TensorEvaluation
 
 _SCALAR_SHAPE: list[int] = []  # shared by every scalar node; never mutated
+_CHECK_EVERY = 2048  # nodes between two looks at the request's clock
 _TENSOR_MEMO_SIZE = 8  # shape combinations remembered per parsed graph
 
 KINK_CONVENTIONS = {
@@ -70,18 +72,24 @@ def _static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, An
     return graph.memo["static"]  # type: ignore[no-any-return]
 
 
-def _build_static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _build_static_parts(
+    graph: Graph, clock: Clock | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     parts = _StaticParts(graph)
     for node in graph.nodes:
         parts.add(node)
+        if clock is not None and node.index % _CHECK_EVERY == 0:
+            clock.check()
     return parts.nodes, parts.edges
 
 
-def _static_json(graph: Graph) -> tuple[list[bytes], list[bytes], list[int]]:
+def _static_json(
+    graph: Graph, clock: Clock | None = None
+) -> tuple[list[bytes], list[bytes], list[int]]:
     """Per node and per edge, its static fields as JSON up to the first number (`"value":`),
     and each edge's source: made once per parsed graph, for `_nodes_json` and `_edges_json`."""
     if "static json" not in graph.memo:
-        nodes, edges = _build_static_parts(graph)
+        nodes, edges = _build_static_parts(graph, clock)
         sources = [source for source, _, _ in graph.edges]
         graph.memo["static json"] = (_open_objects(nodes), _open_objects(edges), sources)
     return graph.memo["static json"]  # type: ignore[no-any-return]
@@ -108,9 +116,9 @@ def _json_array(objects: Iterable[tuple[bytes, ...]]) -> orjson.Fragment:
     return orjson.Fragment(b"[" + b",".join(map(b"".join, objects)) + b"]")
 
 
-def _nodes_json(result: Evaluation) -> orjson.Fragment:
+def _nodes_json(result: Evaluation, clock: Clock | None = None) -> orjson.Fragment:
     """The nodes as `_nodes` makes them, written straight to JSON."""
-    prefixes = _static_json(result.graph)[0]
+    prefixes = _static_json(result.graph, clock)[0]
     values, grads = _numbers_json(result.values), _numbers_json(result.grads)
     return _json_array(zip(prefixes, values, repeat(b',"grad":'), grads, repeat(b"}")))
 
@@ -292,15 +300,7 @@ def _response(
 def to_dict(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000) -> dict[str, Any]:
     if isinstance(result, TensorEvaluation):
         return _tensor_dict(result, latex_max_nodes)
-    data = _response(
-        result,
-        latex_max_nodes,
-        value=result.output_value,
-        gradients=result.gradients(),
-        nodes=_nodes(result),
-        edges=_edges(result),
-        gradient_check=_gradient_check(result),
-    )
+    data = _scalar_response(result, latex_max_nodes, _nodes(result), _edges(result))
     if result.non_finite or _any_non_finite(result):
         data = _clean(data)
     return data
@@ -316,7 +316,11 @@ def _any_non_finite(result: Evaluation) -> bool:
     )
 
 
-def to_json(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000) -> bytes:
+def to_json(
+    result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000, clock: Clock | None = None
+) -> bytes:
+    """The response's bytes. Given the request's clock, writing a newly parsed graph's static
+    parts looks at it too (raising `TooLarge`): for a large graph that is the longest step."""
     if isinstance(result, TensorEvaluation):
         # orjson writes float64 arrays itself, byte for byte as it writes their lists, and
         # about twice as fast, with no lists to build: most of a large request's cost.
@@ -324,16 +328,26 @@ def to_json(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000)
         return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
     if result.non_finite or _any_non_finite(result):
         return orjson.dumps(to_dict(result, latex_max_nodes))  # inf and nan written as text
-    data = _response(
+    return orjson.dumps(
+        _scalar_response(result, latex_max_nodes, _nodes_json(result, clock), _edges_json(result))
+    )
+
+
+def _scalar_response(
+    result: Evaluation,
+    latex_max_nodes: int,
+    nodes: list[dict[str, Any]] | orjson.Fragment,
+    edges: list[dict[str, Any]] | orjson.Fragment,
+) -> dict[str, Any]:
+    return _response(
         result,
         latex_max_nodes,
         value=result.output_value,
         gradients=result.gradients(),
-        nodes=_nodes_json(result),
-        edges=_edges_json(result),
+        nodes=nodes,
+        edges=edges,
         gradient_check=_gradient_check(result),
     )
-    return orjson.dumps(data)
 
 
 # -- vectors and matrices --------------------------------------------------------------------------

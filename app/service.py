@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import gc
-import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from threading import Lock
 
+from app.clock import Clock
 from app.config import Settings
 from app.engine import Evaluation, Options, evaluate
-from app.errors import TooLarge
 from app.graph import Graph
 from app.parser import parse
 from app.serialize import to_json
@@ -33,13 +32,13 @@ class ParseCache:
         self._graphs: OrderedDict[str, Graph] = OrderedDict()
         self._lock = Lock()
 
-    def get(self, text: str, settings: Settings) -> Graph:
+    def get(self, text: str, settings: Settings, clock: Clock | None = None) -> Graph:
         with self._lock:
             graph = self._graphs.get(text)
             if graph is not None:
                 self._graphs.move_to_end(text)
                 return graph
-        graph = parse(text, settings)
+        graph = parse(text, settings, clock)
         if len(graph.nodes) > self.max_nodes:
             return graph
         with self._lock:
@@ -83,19 +82,19 @@ def explain(
     expression: str, values: Mapping[str, object], settings: Settings, options: Options = Options()
 ) -> Evaluation | TensorEvaluation:
     """Parse (or reuse the parse of) the expression and run forward, backward and the check."""
-    started = time.perf_counter()
+    clock = Clock(settings.max_seconds)
     with no_cyclic_gc():
-        return _explain(expression, values, settings, options, started)
+        return _explain(expression, values, settings, options, clock)
 
 
 def explain_json(
     expression: str, values: Mapping[str, object], settings: Settings, options: Options = Options()
 ) -> bytes:
-    started = time.perf_counter()
+    clock = Clock(settings.max_seconds)
     with no_cyclic_gc():
-        result = _explain(expression, values, settings, options, started)
-        _time_left(settings, started)  # no serialising past the limit
-        return to_json(result, settings.latex_max_nodes)
+        result = _explain(expression, values, settings, options, clock)
+        clock.check()  # no serialising past the limit
+        return to_json(result, settings.latex_max_nodes, clock)
 
 
 def _explain(
@@ -103,21 +102,12 @@ def _explain(
     values: Mapping[str, object],
     settings: Settings,
     options: Options,
-    started: float,
+    clock: Clock,
 ) -> Evaluation | TensorEvaluation:
-    graph = _cache(settings).get(expression, settings)
-    return evaluate(graph, values, _time_left(settings, started), options)
-
-
-def _time_left(settings: Settings, started: float) -> Settings:
-    """One clock for the whole request: the parse spends from max_seconds too, so the engine
-    gets what is left. (The parser and the serialiser do not look at the clock themselves;
-    docs/evidence.md measures what they can cost at the size limits.)"""
-    spent = time.perf_counter() - started
-    if spent > settings.max_seconds:
-        raise TooLarge(
-            f"The computation took longer than {settings.max_seconds:g} s, the limit (max_seconds)."
-        )
-    if spent < 1e-3:
-        return settings
-    return settings.model_copy(update={"max_seconds": settings.max_seconds - spent})
+    """One clock for the whole request: the parse spends from max_seconds, and the engine gets
+    what is left."""
+    graph = _cache(settings).get(expression, settings, clock)
+    left = clock.remaining()
+    if settings.max_seconds - left > 1e-3:  # a copy costs microseconds: only when it tells
+        settings = settings.model_copy(update={"max_seconds": left})
+    return evaluate(graph, values, settings, options)

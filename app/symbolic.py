@@ -96,6 +96,10 @@ class CompiledGate:
     local: Callable[..., tuple[float, ...]]
     fast_forward: Callable[..., float]  # a float, or ArithmeticError/ValueError
     fast_local: Callable[..., tuple[float, ...]]  # floats, or ArithmeticError/ValueError
+    # For a gate with a kink: (local gradients, whether the inputs sit at the kink) in one call,
+    # so the backward pass tests the kink once per gate; IEEE and fast, like the two above.
+    local_and_kink: Callable[..., tuple[tuple[float, ...], bool]] | None
+    fast_local_and_kink: Callable[..., tuple[tuple[float, ...], bool]] | None
     forward_latex: str  # str.format templates over the operands' LaTeX: "{0} + {1}"
     local_latex: tuple[str, ...]  # empty templates for tensor gates: see array.vjp_latex
     kink: Kink | None
@@ -152,25 +156,54 @@ def _ieee_tuple(
     return evaluate
 
 
+def _with_kink_flag(
+    gate: Gate, local: Callable[..., tuple[float, ...]]
+) -> Callable[..., tuple[tuple[float, ...], bool]] | None:
+    """`local` (conventions applied) and the kink test together, the test made once."""
+    kink = gate.kink
+    if kink is None:
+        return None
+    at_kink = kink.at_kink
+    at_kink_local = kink.at_kink_local or local
+
+    def local_and_kink(*args: float) -> tuple[tuple[float, ...], bool]:
+        if at_kink(*args):
+            return at_kink_local(*args), True
+        return local(*args), False
+
+    return local_and_kink
+
+
 def _with_conventions(
     gate: Gate, local: Callable[..., tuple[float, ...]]
 ) -> Callable[..., tuple[float, ...]]:
     """Apply the gate's kink convention and exact special values on top of the formula."""
-    kink, special = gate.kink, gate.special_local
-    if (kink is None or kink.at_kink_local is None) and special is None:
+    local = _with_specials(gate, local)
+    kink = gate.kink
+    if kink is None or kink.at_kink_local is None:
         return local
-    at_kink_local = kink.at_kink_local if kink else None
+    at_kink, at_kink_local = kink.at_kink, kink.at_kink_local
 
     def local_by_convention(*args: float) -> tuple[float, ...]:
-        if at_kink_local is not None and kink is not None and kink.at_kink(*args):
-            return at_kink_local(*args)
-        values = local(*args)
-        if special is not None:
-            exact = special(*args)
-            values = tuple(v if e is None else e for v, e in zip(values, exact, strict=True))
-        return values
+        return at_kink_local(*args) if at_kink(*args) else local(*args)
 
     return local_by_convention
+
+
+def _with_specials(
+    gate: Gate, local: Callable[..., tuple[float, ...]]
+) -> Callable[..., tuple[float, ...]]:
+    """Exact values where the formula says 0 · ∞ (`Gate.special_local`)."""
+    special = gate.special_local
+    if special is None:
+        return local
+
+    def local_with_specials(*args: float) -> tuple[float, ...]:
+        exact = special(*args)
+        values = local(*args)
+        return tuple(v if e is None else e for v, e in zip(values, exact, strict=True))
+
+    return local_with_specials
 
 
 @cache
@@ -188,13 +221,16 @@ def compile_gate(op: str, arity: int) -> CompiledGate:
     local_latex = tuple(template(to_latex(d)) for d in derivatives)
     ieee_forward = _ieee_scalar(forward, array_forward)
     ieee_local = _ieee_tuple(local, array_local)
+    fast_local = local if _stays_real(local) else ieee_local
     return CompiledGate(
         gate=gate,
         arity=arity,
         forward=ieee_forward,
         local=_with_conventions(gate, ieee_local),
         fast_forward=forward if _stays_real(forward) else ieee_forward,
-        fast_local=_with_conventions(gate, local if _stays_real(local) else ieee_local),
+        fast_local=_with_conventions(gate, fast_local),
+        local_and_kink=_with_kink_flag(gate, _with_specials(gate, ieee_local)),
+        fast_local_and_kink=_with_kink_flag(gate, _with_specials(gate, fast_local)),
         forward_latex=template(to_latex(formula)),
         local_latex=local_latex,
         kink=gate.kink,
@@ -216,6 +252,8 @@ def compile_tensor_gate(gate: TensorGate, arity: int, index: int | None = None) 
         local=_needs_arrays(gate.op),
         fast_forward=_needs_arrays(gate.op),
         fast_local=_needs_arrays(gate.op),
+        local_and_kink=None,
+        fast_local_and_kink=None,
         forward_latex=gate.forward_latex.replace("{k}", k).replace("{all}", operands),
         local_latex=("",) * arity,
         kink=None,

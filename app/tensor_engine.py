@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from app.clock import Clock
 from app.config import Settings
 from app.engine import (
-    Clock,
     GradientCheck,
     NonFinite,
     Options,

@@ -31,8 +31,9 @@ from itertools import count
 from typing import Any
 
 from app import tensor_engine
+from app.clock import Clock
 from app.config import Settings
-from app.engine import Clock, backward, evaluate, forward, input_values
+from app.engine import backward, evaluate, forward, input_values
 from app.errors import ExpressionError
 from app.graph import Graph
 from app.parser import parse, tokenize

@@ -21,8 +21,9 @@ import httpx
 import numpy as np
 import orjson
 
+from app.clock import Clock
 from app.config import Settings
-from app.engine import Clock, Options
+from app.engine import Options
 from app.engine import evaluate as run_engine
 from app.parser import parse
 from app.schemas import GraphRequest

@@ -1,5 +1,5 @@
-"""max_seconds is one clock for the whole request: the parse spends from it, and nothing is
-serialised past it. (The stages are slowed down by hand, so no timing is asserted.)"""
+"""max_seconds is one clock for the whole request: the parse spends from it, the parser and the
+serialiser look at it, and nothing is serialised past it. (The stages are slowed down by hand, so no timing is asserted.)"""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from typing import Any
 import pytest
 
 from app import service
+from app.clock import Clock
 from app.config import Settings
+from app.engine import evaluate
 from app.errors import TooLarge
+from app.parser import parse
+from app.serialize import to_json
 
 LIMIT = Settings(max_seconds=0.05)
 
@@ -56,3 +60,24 @@ def test_nothing_is_serialised_past_the_limit(monkeypatch: pytest.MonkeyPatch) -
 def test_within_the_limit_the_answer_is_unchanged() -> None:
     answer = service.explain_json("(x+y)*max(y,z)", {"x": 1.0, "y": 2.0, "z": 0.0}, Settings())
     assert b'"gradients":{"x":2.0,"y":5.0,"z":0.0}' in answer
+
+
+def spent_clock() -> Clock:
+    clock = Clock(0.0)
+    time.sleep(0.001)
+    return clock
+
+
+def test_the_parser_looks_at_the_clock() -> None:
+    with pytest.raises(TooLarge, match="max_seconds"):
+        parse("x * y + 4", Settings(), spent_clock())
+    assert parse("x * y + 4", Settings(), Clock(60.0)).text == "x * y + 4"
+
+
+def test_the_serialiser_looks_at_the_clock_while_writing_a_new_graph() -> None:
+    result = evaluate(parse("x * y + 5", Settings()), {"x": 1.0, "y": 2.0}, Settings())
+    with pytest.raises(TooLarge, match="max_seconds"):
+        to_json(result, clock=spent_clock())
+    written = to_json(result, clock=Clock(60.0))
+    # the graph's static JSON is written now: a later request only splices its numbers in
+    assert to_json(result, clock=spent_clock()) == written

@@ -410,12 +410,16 @@ class _Kinks:
     once for the whole check rather than once per input."""
 
     def __init__(self, graph: Graph, result: Evaluation) -> None:
-        self.nodes = [n for n in graph.nodes if n.gate is not None and n.gate.kink is not None]
+        self.tests = [
+            (n.gate.kink.branch, n.inputs)
+            for n in graph.nodes
+            if n.gate is not None and n.gate.kink is not None
+        ]
         self.branches = self.branches_at(result.values)
         self.any_at_kink = any(result.kink)
 
     def branches_at(self, values: list[float]) -> list[object]:
-        return [_branch(node, values) for node in self.nodes]
+        return [branch(*[values[i] for i in inputs]) for branch, inputs in self.tests]
 
 
 def _check_one(
@@ -443,9 +447,3 @@ def _check_one(
     rel_error = abs_error / scale if scale > 0 else 0.0
     agrees = abs_error <= options.atol + options.rtol * scale
     return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, near_kink)
-
-
-def _branch(node: Node, values: list[float]) -> object:
-    assert node.gate is not None
-    assert node.gate.kink is not None
-    return node.gate.kink.branch(*[values[i] for i in node.inputs])

@@ -178,6 +178,10 @@ def _tied(args: tuple[float, ...], best: float) -> bool:
     return best == best and args.count(best) > 1
 
 
+def _winners_of(args: tuple[float, ...], best: float) -> tuple[int, ...]:
+    return tuple([i for i, v in enumerate(args) if v == best])
+
+
 def _winners(args: Sequence[Array], pick: np.ufunc) -> Array:
     """Per input, where it equals the max (or min): stacked boolean arrays."""
     arrays = np.broadcast_arrays(*args)
@@ -199,7 +203,7 @@ def _routing_kink(pick: Callable[..., float], array_pick: np.ufunc) -> Kink:
     return Kink(
         convention="a tie splits the gradient equally among the tied inputs",
         at_kink=lambda *a: _tied(a, pick(a)),
-        branch=lambda *a: tuple(i for i, v in enumerate(a) if v == pick(a)),
+        branch=lambda *a: _winners_of(a, pick(a)),
         at_kink_local=lambda *a: _ties(a, pick(a)),
         elementwise=ElementwiseKink(
             at_kink=lambda *a: _winners(a, array_pick).sum(axis=0) > 1,

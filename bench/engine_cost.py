@@ -193,6 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    gc.freeze()  # as app.main.create_app does: sympy's start-up heap stays out of collections
     workloads = dict(WORKLOADS)
     note = matrix_vector_note()
     if note is None:

@@ -90,9 +90,11 @@ class Frame:
     commas: int = 0
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, clock: Clock | None = None) -> list[Token]:
     tokens: list[Token] = []
-    for match in _TOKEN.finditer(text):
+    for count, match in enumerate(_TOKEN.finditer(text)):
+        if clock is not None and count % _CHECK_EVERY == 0:
+            clock.check()
         kind = match.lastgroup
         if kind == "space":
             continue
@@ -119,7 +121,7 @@ class Parser:
 
     def parse(self, clock: Clock | None = None) -> Graph:
         expect_operand = True
-        for count, token in enumerate(tokenize(self.text)):
+        for count, token in enumerate(tokenize(self.text, clock)):
             if clock is not None and count % _CHECK_EVERY == 0:
                 clock.check()
             if expect_operand:

@@ -72,14 +72,10 @@ def _static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, An
     return graph.memo["static"]  # type: ignore[no-any-return]
 
 
-def _build_static_parts(
-    graph: Graph, clock: Clock | None = None
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _build_static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     parts = _StaticParts(graph)
     for node in graph.nodes:
         parts.add(node)
-        if clock is not None and node.index % _CHECK_EVERY == 0:
-            clock.check()
     return parts.nodes, parts.edges
 
 
@@ -87,24 +83,40 @@ def _static_json(
     graph: Graph, clock: Clock | None = None
 ) -> tuple[list[bytes], list[bytes], list[int]]:
     """Per node and per edge, its static fields as JSON up to the first number (`"value":`),
-    and each edge's source: made once per parsed graph, for `_nodes_json` and `_edges_json`."""
+    and each edge's source: made once per parsed graph, for `_nodes_json` and `_edges_json`.
+
+    Written _CHECK_EVERY nodes at a time: each chunk's dicts are freed before the next is
+    built, so a large graph's dicts never all exist at once and the memory they take is
+    reused while still in the CPU's caches."""
     if "static json" not in graph.memo:
-        nodes, edges = _build_static_parts(graph, clock)
+        parts = _StaticParts(graph)
+        nodes: list[bytes] = []
+        edges: list[bytes] = []
+        for start in range(0, len(graph.nodes), _CHECK_EVERY):
+            if clock is not None:
+                clock.check()
+            parts.nodes, parts.edges = [], []
+            for node in graph.nodes[start : start + _CHECK_EVERY]:
+                parts.add(node)
+            nodes += _open_objects(parts.nodes, first=not nodes)
+            edges += _open_objects(parts.edges, first=not edges)
         sources = [source for source, _, _ in graph.edges]
-        graph.memo["static json"] = (_open_objects(nodes), _open_objects(edges), sources)
+        graph.memo["static json"] = (nodes, edges, sources)
     return graph.memo["static json"]  # type: ignore[no-any-return]
 
 
-def _open_objects(items: list[dict[str, Any]]) -> list[bytes]:
+def _open_objects(items: list[dict[str, Any]], first: bool) -> list[bytes]:
     """Each item as JSON up to its first number: without its closing brace, with `"value":`
-    after its last field, and led by what comes before it in the array (`[` or `},`).
+    after its last field, and led by what comes before it in the array (`[` for the array's
+    first item, otherwise `},`).
 
     One orjson call for the list, then split: every item's first key is "id", and `},{"id":`
     cannot occur inside a JSON string, where each quote is escaped."""
     if not items:
         return []
     parts = orjson.dumps(items)[len(b'[{"id":') : -len(b"}]")].split(b'},{"id":')
-    return [b'[{"id":' + parts[0] + b',"value":'] + [
+    lead = b'[{"id":' if first else b'},{"id":'
+    return [lead + parts[0] + b',"value":'] + [
         b'},{"id":' + part + b',"value":' for part in parts[1:]
     ]
 
@@ -159,6 +171,7 @@ class _StaticParts:
         self.operand_latex = [graph.operand_latex(i) for i in range(len(graph.nodes))]
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[dict[str, Any]] = []
+        self.edge_count = 0  # edges so far: the next edge's id (`edges` may be a chunk's only)
 
     def add(self, node: Node) -> None:
         ids, gate = self.ids, node.gate
@@ -183,11 +196,10 @@ class _StaticParts:
         item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
         if gate.gate.pattern:
             item["pattern"] = gate.gate.pattern
-        edges = self.edges
         for k, source in enumerate(node.inputs):
-            edges.append(
+            self.edges.append(
                 {
-                    "id": f"e{len(edges)}",
+                    "id": f"e{self.edge_count}",
                     "source": self.ids[source],
                     "target": item["id"],
                     "index": k,
@@ -195,6 +207,7 @@ class _StaticParts:
                     "partial_latex": rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}",
                 }
             )
+            self.edge_count += 1
 
 
 def _nodes(result: Evaluation) -> list[dict[str, Any]]:

@@ -46,3 +46,14 @@ def test_a_parsed_graph_reused_with_new_values_gets_new_numbers() -> None:
     assert json.loads(first)["value"] == 12.0
     assert json.loads(second)["value"] == -3.0
     assert json.loads(second)["nodes"][0]["grad"] == 3.0
+
+
+def test_a_graph_of_several_chunks_is_written_whole() -> None:
+    """The static JSON is written 2,048 nodes at a time; the chunks must join seamlessly."""
+    text = " + ".join(f"tanh(w{i} * x{i % 7})" for i in range(1_200))  # about 4,800 nodes
+    values = {f"w{i}": 0.001 * i for i in range(1_200)} | {f"x{k}": k - 3.0 for k in range(7)}
+    result = evaluate(parse(text, SETTINGS), values, SETTINGS)
+    assert len(result.graph.nodes) > 2 * 2_048
+    data = json.loads(to_json(result))
+    assert [n["id"] for n in data["nodes"]] == [f"n{i}" for i in range(len(result.graph.nodes))]
+    assert to_json(result) == orjson.dumps(to_dict(result))

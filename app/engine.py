@@ -69,13 +69,19 @@ class Evaluation:
     graph: Graph
     values: list[float]
     grads: list[float]
-    upstream: list[float]
     local: list[float]
     downstream: list[float]
     kink: list[bool]
     non_finite: list[NonFinite] = field(default_factory=list)
     gradient_check: list[GradientCheck] | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def upstream(self) -> list[float]:
+        """Per edge, the gradient arriving at its gate: the gate's own grad, so it is read
+        from `grads` rather than stored twice."""
+        grads = self.grads
+        return [grads[target] for _, target, _ in self.graph.edges]
 
     @property
     def output_value(self) -> float:
@@ -239,7 +245,7 @@ def _backward(
     n_edges = len(graph.edges)
     grads = [0.0] * len(graph.nodes)
     grads[graph.output] = 1.0
-    upstream, local, downstream = [0.0] * n_edges, [0.0] * n_edges, [0.0] * n_edges
+    local, downstream = [0.0] * n_edges, [0.0] * n_edges
     kink = [False] * n_edges
     first_edge = graph.first_edge
     for chunk in chunks:
@@ -254,7 +260,6 @@ def _backward(
                 else:
                     la, lb = fn(values[a], values[b])
                 da, db = up * la, up * lb
-                upstream[edge] = upstream[edge + 1] = up
                 local[edge], local[edge + 1] = la, lb
                 downstream[edge], downstream[edge + 1] = da, db
                 grads[a] += da
@@ -264,16 +269,14 @@ def _backward(
                     (la,), kink[edge] = fn(values[a])
                 else:
                     (la,) = fn(values[a])
-                upstream[edge], local[edge] = up, la
+                local[edge] = la
                 downstream[edge] = da = up * la
                 grads[a] += da
             else:
-                _many_inputs(
-                    a, fn, kinked, up, edge, values, grads, upstream, local, downstream, kink
-                )
+                _many_inputs(a, fn, kinked, up, edge, values, grads, local, downstream, kink)
         if clock is not None:
             clock.check()
-    return Evaluation(graph, values, grads, upstream, local, downstream, kink)
+    return Evaluation(graph, values, grads, local, downstream, kink)
 
 
 def _many_inputs(
@@ -284,7 +287,6 @@ def _many_inputs(
     edge: int,
     values: list[float],
     grads: list[float],
-    upstream: list[float],
     local: list[float],
     downstream: list[float],
     kink: list[bool],
@@ -293,7 +295,7 @@ def _many_inputs(
     locals_, at_kink = fn(*args) if kinked else (fn(*args), False)
     for source, loc in zip(inputs, locals_, strict=True):
         down = up * loc
-        upstream[edge], local[edge], downstream[edge], kink[edge] = up, loc, down, at_kink
+        local[edge], downstream[edge], kink[edge] = loc, down, at_kink
         grads[source] += down
         edge += 1
 

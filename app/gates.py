@@ -173,9 +173,13 @@ def _ties(args: Sequence[float], best: float) -> tuple[float, ...]:
     return tuple(1.0 / winners if a == best else 0.0 for a in args)
 
 
-def _tied(args: tuple[float, ...], best: float) -> bool:
-    # best == best: a nan is tied with nothing, though count() would match it by identity.
-    return best == best and args.count(best) > 1
+def _tie_test(pick: Callable[..., float]) -> Callable[..., bool]:
+    def tied(*args: float) -> bool:
+        best = pick(args)
+        # best == best: a nan is tied with nothing, though count() would match it by identity.
+        return best == best and args.count(best) > 1
+
+    return tied
 
 
 def _winners_of(args: tuple[float, ...], best: float) -> tuple[int, ...]:
@@ -202,7 +206,7 @@ def _sign(x: float) -> int:
 def _routing_kink(pick: Callable[..., float], array_pick: np.ufunc) -> Kink:
     return Kink(
         convention="a tie splits the gradient equally among the tied inputs",
-        at_kink=lambda *a: _tied(a, pick(a)),
+        at_kink=_tie_test(pick),
         branch=lambda *a: _winners_of(a, pick(a)),
         at_kink_local=lambda *a: _ties(a, pick(a)),
         elementwise=ElementwiseKink(

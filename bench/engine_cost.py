@@ -129,15 +129,20 @@ def stages(text: str, values: dict[str, Any]) -> dict[str, float]:
     return row
 
 
-def slope() -> dict[str, Any]:
-    """Least-squares slope of log(total time) against log(terms), sums of products."""
+def slope(rounds: int = 7) -> dict[str, Any]:
+    """Least-squares slope of log(total time) against log(terms), sums of products.
+
+    The sizes take turns, round by round, and each size's median is used: a slow spell of a
+    shared machine then falls on every size alike instead of bending the line."""
     sizes = list(SLOPE_SIZES)
-    totals = []
-    for n in sizes:
-        text, values = sum_of_products(n)
-        totals.append(
-            cpu_seconds(lambda _, t=text, v=values: explain_json(uncached(t), v, SETTINGS))
-        )
+    workloads = {n: sum_of_products(n) for n in sizes}
+    times: dict[int, list[float]] = {n: [] for n in sizes}
+    for _ in range(rounds):
+        for n, (text, values) in workloads.items():
+            start = time.process_time()
+            explain_json(uncached(text), values, SETTINGS)
+            times[n].append(time.process_time() - start)
+    totals = [statistics.median(times[n]) for n in sizes]
     xs = [math.log(n) for n in sizes]
     ys = [math.log(t) for t in totals]
     mx, my = statistics.fmean(xs), statistics.fmean(ys)
@@ -231,7 +236,7 @@ def print_tables(figures: dict[str, Any]) -> None:
     print("(check: the numeric gradient check and the non-finite scan; skipped over its budget)")
     fit = figures["slope"]
     ten_k = fit["seconds"][fit["sizes"].index(10_000)]
-    print("\nscaling, sum of n products, total (uncached parse):")
+    print("\nscaling, sum of n products, total (uncached parse; median of 7 interleaved rounds):")
     for n, seconds in zip(fit["sizes"], fit["seconds"], strict=True):
         print(f"  n = {n:>6,}: {_ms(seconds):>9} ms  ({seconds / n * 1e6:.1f} µs a term)")
     print(f"  log-log slope {fit['slope']:.3f} (target ≤ {TARGET_SLOPE}: "

@@ -34,10 +34,21 @@ export function nodeSize(node) {
 
 // A node's heatmap fits this box; a vector is one row, a matrix its rows and columns.
 export const HEAT = { width: 88, height: 26, gap: 5, cellMax: 12, cellMin: 2 };
+// Past this many entries along an axis, a heatmap draws blocks of entries (heatmap.js), so a
+// 256×256 matrix is 64×64 squares, not 65,536 of them, and its node stays a sensible size.
+export const HEAT_AXIS_MAX = 64;
+
+// The squares a heatmap draws: rows × cols of them, each rowStep × colStep entries.
+export function heatGrid(shape) {
+  const entriesDown = shape.length === 2 ? shape[0] : 1;
+  const entriesAcross = shape[shape.length - 1];
+  const rowStep = Math.ceil(entriesDown / HEAT_AXIS_MAX);
+  const colStep = Math.ceil(entriesAcross / HEAT_AXIS_MAX);
+  return { rows: Math.ceil(entriesDown / rowStep), cols: Math.ceil(entriesAcross / colStep), rowStep, colStep };
+}
 
 export function heatSize(shape) {
-  const rows = shape.length === 2 ? shape[0] : 1;
-  const cols = shape[shape.length - 1];
+  const { rows, cols } = heatGrid(shape);
   const fit = Math.min(HEAT.width / cols, HEAT.height / rows, HEAT.cellMax);
   const cell = Math.max(HEAT.cellMin, Math.floor(fit * 2) / 2);
   return { rows, cols, cell, width: cols * cell, height: rows * cell };

@@ -156,3 +156,37 @@ def test_matrix_values_round_trip_through_the_url(page: Page, live_server: str) 
     )
     wait_for_state(page)
     assert page.inner_text(".bp-result").startswith("f = −3")
+
+
+def strongest_of_blocks(matrix: np.ndarray, row_step: int, col_step: int) -> list[float]:
+    """Row by row, each block's entry of largest magnitude, sign kept (independently of the
+    page's JavaScript)."""
+    strongest = []
+    for top in range(0, matrix.shape[0], row_step):
+        for left in range(0, matrix.shape[1], col_step):
+            block = matrix[top : top + row_step, left : left + col_step].ravel()
+            strongest.append(float(block[np.argmax(np.abs(block))]))
+    return strongest
+
+
+def test_a_large_matrix_is_drawn_in_blocks(page: Page, live_server: str) -> None:
+    rng = np.random.default_rng(3)
+    W = rng.normal(size=(70, 130)).round(2)
+    W[7, 5] = -9.0
+    x = rng.normal(size=130).round(2)
+
+    def compact(a: np.ndarray) -> str:
+        return quote(json.dumps(a.tolist(), separators=(",", ":")), safe="[],-.")
+
+    open_app(page, f"{live_server}/?expr={quote('sum(tanh(W @ x))')}&W={compact(W)}&x={compact(x)}")
+    screenshot(page, "large-matrix", full_page=True)
+    # 70 rows in blocks of 2, 130 columns in blocks of 3: 35 × 44 squares, not 9,100.
+    cells = page.locator(".bp-value .bp-heat[data-shape='70×130'] .bp-heat-cell")
+    assert cells.count() == 35 * 44
+    titles = cells.evaluate_all("(rects) => rects.map((r) => r.textContent)")
+    assert titles[3 * 44 + 1] == "W[6:8, 3:6]: 6 entries, the strongest -9"
+    assert titles[-1].startswith("W[68:70, 129:130]: 2 entries, the strongest ")
+    shown = [float(t.rsplit(" ", 1)[1]) for t in titles]
+    assert shown == strongest_of_blocks(W, 2, 3)
+    # The vector x (130 entries) is drawn in blocks of 3 too: 44 squares.
+    assert page.locator(".bp-value .bp-heat[data-shape='130'] .bp-heat-cell").count() == 44

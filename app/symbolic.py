@@ -159,7 +159,8 @@ def _ieee_tuple(
 def _with_kink_flag(
     gate: Gate, local: Callable[..., tuple[float, ...]]
 ) -> Callable[..., tuple[tuple[float, ...], bool]] | None:
-    """`local` (conventions applied) and the kink test together, the test made once."""
+    """`local` with the gate's kink convention, and the kink test, from one call: the one
+    place the convention is applied, so the test is made once per gate evaluation."""
     kink = gate.kink
     if kink is None:
         return None
@@ -174,18 +175,16 @@ def _with_kink_flag(
     return local_and_kink
 
 
-def _with_conventions(
+def _with_convention(
     gate: Gate, local: Callable[..., tuple[float, ...]]
 ) -> Callable[..., tuple[float, ...]]:
-    """Apply the gate's kink convention and exact special values on top of the formula."""
-    local = _with_specials(gate, local)
-    kink = gate.kink
-    if kink is None or kink.at_kink_local is None:
-        return local
-    at_kink, at_kink_local = kink.at_kink, kink.at_kink_local
+    """`local` with the gate's kink convention applied, without the flag."""
+    flagged = _with_kink_flag(gate, local)
+    if flagged is None or gate.kink is None or gate.kink.at_kink_local is None:
+        return local  # no convention overrides the formula: no kink test needed
 
     def local_by_convention(*args: float) -> tuple[float, ...]:
-        return at_kink_local(*args) if at_kink(*args) else local(*args)
+        return flagged(*args)[0]
 
     return local_by_convention
 
@@ -220,17 +219,17 @@ def compile_gate(op: str, arity: int) -> CompiledGate:
     local, array_local = _lambdify(symbols, derivatives)
     local_latex = tuple(template(to_latex(d)) for d in derivatives)
     ieee_forward = _ieee_scalar(forward, array_forward)
-    ieee_local = _ieee_tuple(local, array_local)
-    fast_local = local if _stays_real(local) else ieee_local
+    ieee_local = _with_specials(gate, _ieee_tuple(local, array_local))
+    fast_local = _with_specials(gate, local) if _stays_real(local) else ieee_local
     return CompiledGate(
         gate=gate,
         arity=arity,
         forward=ieee_forward,
-        local=_with_conventions(gate, ieee_local),
+        local=_with_convention(gate, ieee_local),
         fast_forward=forward if _stays_real(forward) else ieee_forward,
-        fast_local=_with_conventions(gate, fast_local),
-        local_and_kink=_with_kink_flag(gate, _with_specials(gate, ieee_local)),
-        fast_local_and_kink=_with_kink_flag(gate, _with_specials(gate, fast_local)),
+        fast_local=_with_convention(gate, fast_local),
+        local_and_kink=_with_kink_flag(gate, ieee_local),
+        fast_local_and_kink=_with_kink_flag(gate, fast_local),
         forward_latex=template(to_latex(formula)),
         local_latex=local_latex,
         kink=gate.kink,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -32,20 +31,15 @@ from app.parser import parse
 from app.schemas import GraphRequest
 from app.serialize import to_json
 from app.tensor_engine import backward, forward, infer_shapes, input_arrays
+from bench.engine_cost import seconds_per_call
 
 SETTINGS = Settings()
 
 
 def median_seconds(fn: Callable[[], object], budget: float = 1.0) -> float:
     """Median wall-clock seconds of fn() (wall-clock, since with --url the work is in another
-    process), over at least 5 runs and about `budget` seconds."""
-    times: list[float] = []
-    deadline = time.perf_counter() + budget
-    while len(times) < 5 or (time.perf_counter() < deadline and len(times) < 2_000):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    process)."""
+    return seconds_per_call(lambda _: fn(), budget, timer=time.perf_counter)
 
 
 RNG = np.random.default_rng(4)

@@ -43,7 +43,7 @@ class NonFinite:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen __init__ costs a microsecond per input
 class GradientCheck:
     """Analytic against central differences for one input; for an array, entry by entry, with
     the largest errors."""
@@ -162,12 +162,63 @@ class _Plan:
 
     def __init__(self, graph: Graph, fast: bool) -> None:
         gates = [node for node in graph.nodes if node.gate is not None]
+        self.graph = graph
         self.forward = _chunks([_step(node, _forward_fn(node, fast)) for node in gates])
         self.backward = _chunks(
             [(*_step(node, _local_fn(node, fast)), _kinked(node)) for node in gates[::-1]]
         )
         self.constants = [node.constant if node.kind == CONSTANT else 0.0 for node in graph.nodes]
         self.inputs = [(index, name) for name, index in graph.variables.items()]
+        self._cones: dict[int, _Cone] = {}
+        self._cone_steps = 0
+
+    def cone(self, index: int) -> _Cone:
+        """The gates a change of node `index` reaches. Kept for the next request while this
+        plan's kept cones are small: a small graph's come back with every slider move, while
+        a large graph's would hold up to vars × gates steps in the parse cache."""
+        cone = self._cones.get(index)
+        if cone is None:
+            cone = _Cone(self.graph, self.forward, index)
+            if self._cone_steps + cone.size <= _CONES_KEPT:
+                self._cones[index] = cone
+                self._cone_steps += cone.size
+        return cone
+
+
+_CONES_KEPT = 4096  # steps, over all of one plan's kept cones
+
+
+class _Cone:
+    """The forward steps of the gates that depend on one node, in order, and the kink tests
+    among them: all that the check must recompute when it shifts that node, since every
+    other gate keeps its forward value."""
+
+    def __init__(self, graph: Graph, chunks: _Chunks, index: int) -> None:
+        reached = bytearray(len(graph.nodes))
+        reached[index] = 1
+        steps = []
+        for chunk in chunks:
+            for step in chunk:
+                out, _, a, b = step
+                if b >= 0:
+                    hit = reached[a] or reached[b]
+                else:
+                    hit = reached[a] if b == _ONE else any(reached[i] for i in a)
+                if hit:
+                    reached[out] = 1
+                    steps.append(step)
+        self.size = len(steps)
+        self.chunks = _chunks(steps)
+        nodes = graph.nodes
+        self.kinks = [
+            (gate.kink.branch, nodes[out].inputs)
+            for out, *_ in steps
+            if (gate := nodes[out].gate) is not None and gate.kink is not None
+        ]
+
+    def branches(self, values: list[float]) -> list[object]:
+        """Which smooth piece each kinked gate is on."""
+        return [branch(*[values[i] for i in inputs]) for branch, inputs in self.kinks]
 
 
 def _forward_fn(node: Node, fast: bool) -> Callable[..., float]:
@@ -301,34 +352,39 @@ def _many_inputs(
 
 
 def evaluate(
-    graph: Graph, values: Mapping[str, object], settings: Settings, options: Options = Options()
+    graph: Graph,
+    values: Mapping[str, object],
+    settings: Settings,
+    options: Options = Options(),
+    clock: Clock | None = None,
 ) -> Evaluation | TensorEvaluation:
     """Run both passes, then the numeric gradient check if it fits the budget: on floats for a
-    graph of numbers, with numpy for vectors and matrices."""
+    graph of numbers, with numpy for vectors and matrices. The clock is the request's, which
+    the parse may have spent from; without one, the engine has max_seconds to itself."""
+    clock = clock or Clock(settings.max_seconds)
     if graph.tensor_ops:
-        return _with_arrays(graph, values, settings, options)
+        return _with_arrays(graph, values, settings, options, clock)
     try:
         start = input_values(graph, values)
     except _ArrayValue:
         start = None  # outside the except block, so later errors don't chain to this one
     if start is None:
-        return _with_arrays(graph, values, settings, options)
-    clock = Clock(settings.max_seconds)
+        return _with_arrays(graph, values, settings, options, clock)
     forward(graph, start, clock)
     result = backward(graph, start, clock)
     result.non_finite = _non_finite(result)
     if options.gradient_check:
-        result.gradient_check = _checked(result, start, options, settings, clock)
+        result.gradient_check = _checked(result, options, settings, clock)
     return result
 
 
 def _with_arrays(
-    graph: Graph, values: Mapping[str, object], settings: Settings, options: Options
+    graph: Graph, values: Mapping[str, object], settings: Settings, options: Options, clock: Clock
 ) -> TensorEvaluation:
     # Imported here because the numpy engine builds on this module's records and checks.
     from app import tensor_engine
 
-    return tensor_engine.evaluate(graph, values, settings, options)
+    return tensor_engine.evaluate(graph, values, settings, options, clock)
 
 
 # -- non-finite numbers --------------------------------------------------------------------------
@@ -386,14 +442,17 @@ def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:
 
 
 def _checked(
-    result: Evaluation, start: list[float], options: Options, settings: Settings, clock: Clock
+    result: Evaluation, options: Options, settings: Settings, clock: Clock
 ) -> list[GradientCheck] | None:
     graph = result.graph
     cost = 2 * len(graph.variables) * len(graph.nodes)
     if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
         return None
-    kinks = _Kinks(graph, result)
-    return [_check_one(result, start, name, options, clock, kinks) for name in graph.variables]
+    at_kink = any(result.kink)
+    return [
+        _check_one(result, name, index, options, clock, at_kink)
+        for name, index in graph.variables.items()
+    ]
 
 
 def within_budget(cost: int, work: str, settings: Settings, warnings: list[str]) -> bool:
@@ -407,45 +466,37 @@ def within_budget(cost: int, work: str, settings: Settings, warnings: list[str])
     return False
 
 
-class _Kinks:
-    """The graph's kinked gates and the branch each sits on at the forward values, worked out
-    once for the whole check rather than once per input."""
-
-    def __init__(self, graph: Graph, result: Evaluation) -> None:
-        self.tests = [
-            (n.gate.kink.branch, n.inputs)
-            for n in graph.nodes
-            if n.gate is not None and n.gate.kink is not None
-        ]
-        self.branches = self.branches_at(result.values)
-        self.any_at_kink = any(result.kink)
-
-    def branches_at(self, values: list[float]) -> list[object]:
-        return [branch(*[values[i] for i in inputs]) for branch, inputs in self.tests]
-
-
 def _check_one(
-    result: Evaluation,
-    start: list[float],
-    name: str,
-    options: Options,
-    clock: Clock,
-    kinks: _Kinks,
+    result: Evaluation, name: str, index: int, options: Options, clock: Clock, at_kink: bool
 ) -> GradientCheck:
     graph = result.graph
-    index = graph.variables[name]
-    outputs = []
-    near_kink = kinks.any_at_kink
-    for step in (options.h, -options.h):
-        shifted = list(start)
-        shifted[index] += step
-        forward(graph, shifted, clock)
-        outputs.append(shifted[graph.output])
-        near_kink = near_kink or kinks.branches != kinks.branches_at(shifted)
-    numeric = (outputs[0] - outputs[1]) / (2 * options.h)
+    try:
+        ahead, behind, crosses = _shifted(_plan(graph), result.values, index, options.h, clock)
+    except (ArithmeticError, ValueError):
+        plan = _plan(graph, fast=False)
+        ahead, behind, crosses = _shifted(plan, result.values, index, options.h, clock)
+    numeric = (ahead - behind) / (2 * options.h)
     analytic = result.grads[index]
     abs_error = abs(analytic - numeric)
     scale = max(abs(analytic), abs(numeric))
     rel_error = abs_error / scale if scale > 0 else 0.0
     agrees = abs_error <= options.atol + options.rtol * scale
-    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, near_kink)
+    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, at_kink or crosses)
+
+
+def _shifted(
+    plan: _Plan, values: list[float], index: int, h: float, clock: Clock
+) -> tuple[float, float, bool]:
+    """The output with node `index` moved by +h and by -h, and whether a kinked gate changes
+    piece in between; only the cone is recomputed, on a copy of the forward values."""
+    cone, output = plan.cone(index), plan.graph.output
+    at_start = cone.branches(values)
+    crosses = False
+    outputs = []
+    for step in (h, -h):
+        shifted = values.copy()
+        shifted[index] += step
+        _forward(cone.chunks, shifted, clock)
+        outputs.append(shifted[output])
+        crosses = crosses or cone.branches(shifted) != at_start
+    return outputs[0], outputs[1], crosses

@@ -182,10 +182,6 @@ def _tie_test(pick: Callable[..., float]) -> Callable[..., bool]:
     return tied
 
 
-def _winners_of(args: tuple[float, ...], best: float) -> tuple[int, ...]:
-    return tuple([i for i, v in enumerate(args) if v == best])
-
-
 def _winners(args: Sequence[Array], pick: np.ufunc) -> Array:
     """Per input, where it equals the max (or min): stacked boolean arrays."""
     arrays = np.broadcast_arrays(*args)
@@ -207,7 +203,9 @@ def _routing_kink(pick: Callable[..., float], array_pick: np.ufunc) -> Kink:
     return Kink(
         convention="a tie splits the gradient equally among the tied inputs",
         at_kink=_tie_test(pick),
-        branch=lambda *a: _winners_of(a, pick(a)),
+        # The first winner: a tie where the check starts is caught by at_kink, and one where a
+        # shifted point lands does not bend the secant, which spans only one side of it.
+        branch=lambda *a: a.index(pick(a)),
         at_kink_local=lambda *a: _ties(a, pick(a)),
         elementwise=ElementwiseKink(
             at_kink=lambda *a: _winners(a, array_pick).sum(axis=0) > 1,

@@ -107,7 +107,4 @@ def _explain(
     """One clock for the whole request: the parse spends from max_seconds, and the engine gets
     what is left."""
     graph = _cache(settings).get(expression, settings, clock)
-    left = clock.remaining()
-    if settings.max_seconds - left > 1e-3:  # a copy costs microseconds: only when it tells
-        settings = settings.model_copy(update={"max_seconds": left})
-    return evaluate(graph, values, settings, options)
+    return evaluate(graph, values, settings, options, clock)

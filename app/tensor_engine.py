@@ -71,10 +71,14 @@ class TensorEvaluation:
 
 
 def evaluate(
-    graph: Graph, values: Mapping[str, object], settings: Settings, options: Options = Options()
+    graph: Graph,
+    values: Mapping[str, object],
+    settings: Settings,
+    options: Options = Options(),
+    clock: Clock | None = None,
 ) -> TensorEvaluation:
     """Check the values and shapes, run both passes, then the numeric check if it fits."""
-    clock = Clock(settings.max_seconds)
+    clock = clock or Clock(settings.max_seconds)
     start = input_arrays(graph, values, settings)
     shapes = infer_shapes(graph, start, settings)
     forward(graph, start, clock)

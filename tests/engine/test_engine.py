@@ -185,6 +185,19 @@ def test_gradient_check_excuses_a_kink() -> None:
     assert not check.agrees and check.near_kink and not check.flagged
 
 
+def test_gradient_check_sees_a_shifted_point_cross_a_max() -> None:
+    # y = 1 is not tied with z, but y + h is past it: the secant spans the kink.
+    result = run("max(y, z) + x*y", {"x": 2.0, "y": 1.0, "z": 1.00005})
+    assert result.gradient_check is not None
+    checks = {c.name: c for c in result.gradient_check}
+    assert not any(result.kink)
+    assert checks["y"].numeric == pytest.approx(0.25 + 2.0)  # ((1.0001 - 1.00005) / 2h) + x
+    assert checks["y"].near_kink and not checks["y"].agrees and not checks["y"].flagged
+    assert checks["z"].near_kink and checks["z"].numeric == pytest.approx(0.75)  # z - h < y
+    # x's shifts reach x*y and the sum, never the max.
+    assert not checks["x"].near_kink and checks["x"].agrees
+
+
 def test_gradient_check_uses_the_requested_step() -> None:
     result = run("x^3", {"x": 1.0}, Options(h=0.1))
     assert result.gradient_check is not None

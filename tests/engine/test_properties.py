@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from app.config import Settings
-from app.engine import evaluate
+from app.engine import Options, evaluate
 from app.errors import ExpressionError
 from app.parser import parse
 from tests.reference import SYMPY_FUNCTIONS, central_difference, gradient
 
 SETTINGS = Settings()
+NO_CHECK = Options(gradient_check=False)
 NAMES = ["x", "y", "w0", "alpha"]
 UNARY = ["abs", "exp", "log", "sqrt", "sin", "cos", "tan", "tanh", "sigmoid", "relu",
          "softplus", "hardtanh", "leaky_relu"]  # fmt: skip
@@ -146,3 +147,23 @@ def test_edge_and_node_bookkeeping(expr: Expr, vals: dict[str, float]) -> None:
         if node.index != graph.output and all(map(math.isfinite, outgoing.get(node.index, []))):
             total = math.fsum(outgoing.get(node.index, []))
             assert result.grads[node.index] == pytest.approx(total, rel=1e-12, abs=1e-12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(expressions, values, st.sampled_from([1e-4, 1e-3, 0.1]))
+def test_the_check_shifts_through_the_whole_graph(
+    expr: Expr, vals: dict[str, float], h: float
+) -> None:
+    """The check recomputes only the gates a shifted input reaches; a whole forward pass from
+    the shifted inputs must give the very same output, bit for bit."""
+    result, used = evaluated(expr, vals)
+    assume(used and result.gradient_check is not None)
+    result = evaluate(result.graph, used, SETTINGS, Options(h=h))
+    assert result.gradient_check is not None
+    for check in result.gradient_check:
+        ahead, behind = (
+            evaluate(result.graph, used | {check.name: used[check.name] + step}, SETTINGS, NO_CHECK)
+            for step in (h, -h)
+        )
+        expected = (ahead.output_value - behind.output_value) / (2 * h)
+        assert check.numeric == expected or (math.isnan(check.numeric) and math.isnan(expected))

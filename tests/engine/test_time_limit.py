@@ -37,8 +37,8 @@ def test_a_slow_parse_spends_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> 
 def test_the_engine_gets_only_what_the_parse_left(monkeypatch: pytest.MonkeyPatch) -> None:
     given: list[float] = []
 
-    def evaluate(graph: Any, values: Any, settings: Settings, options: Any) -> Any:
-        given.append(settings.max_seconds)
+    def evaluate(graph: Any, values: Any, settings: Settings, options: Any, clock: Clock) -> Any:
+        given.append(clock.remaining())
         raise TooLarge("stop here")
 
     monkeypatch.setattr(service, "parse", slowly(service.parse, 0.01))

@@ -28,6 +28,7 @@ from app.schemas import (
     GraphRequest,
     GraphResponse,
     Health,
+    value_errors_merged,
 )
 from app.service import explain_json
 from app.standalone import export_filename, export_page
@@ -82,7 +83,7 @@ async def _validated(request: Request, model: type[Body]) -> Body:
     try:
         return model.model_validate_json(await request.body())
     except ValidationError as exc:
-        raise RequestValidationError(exc.errors(include_url=False)) from None
+        raise RequestValidationError(value_errors_merged(exc.errors(include_url=False))) from None
 
 
 def _json(body: bytes) -> Response:

@@ -57,6 +57,23 @@ def test_malformed_bodies_get_a_422_that_says_where(
     assert response.json()["detail"]["message"].startswith(message)
 
 
+@pytest.mark.parametrize(
+    "value", [b'"2"', b"true", b"null", b"[[1], [true]]", b"[[[1]]]", b'{"a": 1}']
+)
+def test_a_value_of_the_wrong_kind_gets_one_message_saying_what_a_value_may_be(
+    client: TestClient, value: bytes
+) -> None:
+    body = b'{"expression": "x*y", "values": {"y": 1, "x": ' + value + b"}}"
+    response = client.post(
+        "/api/v1/graph", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]["message"] == (
+        "The request is malformed at values.x: must be a number, a list of numbers (a vector) "
+        "or a list of equally long lists of numbers (a matrix)."
+    )
+
+
 def test_a_huge_integer_is_not_a_value(client: TestClient) -> None:
     body = b'{"expression": "x", "values": {"x": 1' + b"0" * 400 + b"}}"
     response = client.post(

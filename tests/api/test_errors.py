@@ -3,6 +3,7 @@ keeps serving. Run against a real uvicorn process."""
 
 from __future__ import annotations
 
+import socket
 import time
 
 import httpx
@@ -119,6 +120,45 @@ def test_body_over_the_limit_is_413(live_server: str) -> None:
     )
     assert response.status_code == 413
     assert "max_body_bytes" in response.json()["detail"]["message"]
+
+
+def _raw_post(url: str, head: bytes, body: bytes) -> bytes:
+    """A hand-written HTTP/1.1 POST on a socket, for framings httpx will not send."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"POST /api/v1/graph HTTP/1.1\r\nhost: x\r\n" + head + b"\r\n" + body)
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+            if b"\r\n\r\n" in answer and b"}" in answer.split(b"\r\n\r\n", 1)[1]:
+                break
+    return answer
+
+
+def _chunked(body: bytes, size: int = 100_000) -> bytes:
+    parts = [body[i : i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%b\r\n" % (len(p), p) for p in parts) + b"0\r\n\r\n"
+
+
+def test_a_chunked_body_over_the_limit_is_413(live_server: str) -> None:
+    """No content-length: the limit is counted as the chunks arrive."""
+    body = b'{"expression": "' + b"x+" * 2_100_000 + b'x"}'
+    head = b"content-type: application/json\r\ntransfer-encoding: chunked\r\n"
+    answer = _raw_post(live_server, head, _chunked(body))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"max_body_bytes" in answer
+
+
+def test_a_small_content_length_does_not_let_a_chunked_body_past_the_limit(
+    live_server: str,
+) -> None:
+    body = b'{"expression": "' + b"x+" * 2_100_000 + b'x"}'
+    head = (b"content-type: application/json\r\ncontent-length: 10\r\n"
+            b"transfer-encoding: chunked\r\n")  # fmt: skip
+    answer = _raw_post(live_server, head, _chunked(body))
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    assert b"max_body_bytes" in answer  # counted as it arrived, not trusted to be 10 bytes
+    assert httpx.post(f"{live_server}/api/v1/graph", json=LECTURE).status_code == 200
 
 
 def test_unknown_route_is_json_404(live_server: str) -> None:

@@ -162,7 +162,7 @@ class _Plan:
 
     def __init__(self, graph: Graph, fast: bool) -> None:
         gates = [node for node in graph.nodes if node.gate is not None]
-        self.graph = graph
+        self.nodes, self.output = graph.nodes, graph.output  # not the graph: that is a cycle
         self.forward = _chunks([_step(node, _forward_fn(node, fast)) for node in gates])
         self.backward = _chunks(
             [(*_step(node, _local_fn(node, fast)), _kinked(node)) for node in gates[::-1]]
@@ -178,7 +178,7 @@ class _Plan:
         a large graph's would hold up to vars × gates steps in the parse cache."""
         cone = self._cones.get(index)
         if cone is None:
-            cone = _Cone(self.graph, self.forward, index)
+            cone = _Cone(self.nodes, self.forward, index)
             if self._cone_steps + cone.size <= _CONES_KEPT:
                 self._cones[index] = cone
                 self._cone_steps += cone.size
@@ -193,8 +193,8 @@ class _Cone:
     among them: all that the check must recompute when it shifts that node, since every
     other gate keeps its forward value."""
 
-    def __init__(self, graph: Graph, chunks: _Chunks, index: int) -> None:
-        reached = bytearray(len(graph.nodes))
+    def __init__(self, nodes: list[Node], chunks: _Chunks, index: int) -> None:
+        reached = bytearray(len(nodes))
         reached[index] = 1
         steps = []
         for chunk in chunks:
@@ -209,7 +209,6 @@ class _Cone:
                     steps.append(step)
         self.size = len(steps)
         self.chunks = _chunks(steps)
-        nodes = graph.nodes
         self.kinks = [
             (gate.kink.branch, nodes[out].inputs)
             for out, *_ in steps
@@ -489,7 +488,7 @@ def _shifted(
 ) -> tuple[float, float, bool]:
     """The output with node `index` moved by +h and by -h, and whether a kinked gate changes
     piece in between; only the cone is recomputed, on a copy of the forward values."""
-    cone, output = plan.cone(index), plan.graph.output
+    cone, output = plan.cone(index), plan.output
     at_start = cone.branches(values)
     crosses = False
     outputs = []

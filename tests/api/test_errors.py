@@ -123,15 +123,21 @@ def test_body_over_the_limit_is_413(live_server: str) -> None:
 
 
 def _raw_post(url: str, head: bytes, body: bytes) -> bytes:
-    """A hand-written HTTP/1.1 POST on a socket, for framings httpx will not send."""
+    """A hand-written HTTP/1.1 POST on a socket, for framings httpx will not send. b"" if the
+    server closed the connection without an answer."""
     host, port = url.removeprefix("http://").split(":")
+    answer = b""
     with socket.create_connection((host, int(port)), timeout=10) as connection:
-        connection.sendall(b"POST /api/v1/graph HTTP/1.1\r\nhost: x\r\n" + head + b"\r\n" + body)
-        answer = b""
-        while chunk := connection.recv(65536):
-            answer += chunk
-            if b"\r\n\r\n" in answer and b"}" in answer.split(b"\r\n\r\n", 1)[1]:
-                break
+        try:
+            connection.sendall(
+                b"POST /api/v1/graph HTTP/1.1\r\nhost: x\r\n" + head + b"\r\n" + body
+            )
+            while chunk := connection.recv(65536):
+                answer += chunk
+                if b"\r\n\r\n" in answer and b"}" in answer.split(b"\r\n\r\n", 1)[1]:
+                    break
+        except (ConnectionResetError, BrokenPipeError):
+            pass  # it stopped reading: what it answered before, if anything, is in `answer`
     return answer
 
 
@@ -152,12 +158,16 @@ def test_a_chunked_body_over_the_limit_is_413(live_server: str) -> None:
 def test_a_small_content_length_does_not_let_a_chunked_body_past_the_limit(
     live_server: str,
 ) -> None:
+    """Both headers at once: httptools refuses the framing itself (400, or it closes the
+    connection); h11 reads the chunks, and the app must count them, not trust the length."""
     body = b'{"expression": "' + b"x+" * 2_100_000 + b'x"}'
     head = (b"content-type: application/json\r\ncontent-length: 10\r\n"
             b"transfer-encoding: chunked\r\n")  # fmt: skip
     answer = _raw_post(live_server, head, _chunked(body))
-    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
-    assert b"max_body_bytes" in answer  # counted as it arrived, not trusted to be 10 bytes
+    if answer.startswith(b"HTTP/1.1 413"):
+        assert b"max_body_bytes" in answer  # counted as it arrived
+    else:
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 400"), answer[:200]
     assert httpx.post(f"{live_server}/api/v1/graph", json=LECTURE).status_code == 200
 
 

@@ -97,10 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         telemetry=_telemetry(settings.telemetry),
     )
     app.state.settings = settings
-    # The API's routes go on the app's own router. Since FastAPI 0.137 an included router
-    # stays a node of a tree that every request walks, which cost the lecture POST about a
-    # tenth of its time in process (docs/evidence.md); the pages can afford it.
-    app.router.routes.extend(api_router.routes)
+    app.include_router(api_router)
     app.include_router(docs_router)
     app.include_router(oembed_router)
     app.include_router(pages_router)

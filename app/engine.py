@@ -177,7 +177,7 @@ class _Plan:
         plan's kept cones are small: a small graph's come back with every slider move, while
         a large graph's would hold up to vars × gates steps in the parse cache."""
         cone = self._cones.get(index)
-        if cone is None:
+        if cone is None:  # two threads may both make it: the same cone, counted twice at worst
             cone = _Cone(self.nodes, self.forward, index)
             if self._cone_steps + cone.size <= _CONES_KEPT:
                 self._cones[index] = cone
@@ -448,10 +448,27 @@ def _checked(
     if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
         return None
     at_kink = any(result.kink)
-    return [
+    checks = [
         _check_one(result, name, index, options, clock, at_kink)
         for name, index in graph.variables.items()
     ]
+    explain_unknown_checks(checks, options, result.non_finite, result.warnings)
+    return checks
+
+
+def explain_unknown_checks(
+    checks: list[GradientCheck], options: Options, non_finite: list[NonFinite], warnings: list[str]
+) -> None:
+    """A warning for each check whose shifted points left the finite numbers (its error is
+    unknown), unless the forward or backward pass already did and is reported."""
+    if non_finite:
+        return
+    for check in checks:
+        if not math.isfinite(check.rel_error):
+            warnings.append(
+                f"The numeric gradient of {check.name} is not finite: f is not finite at "
+                f"{check.name} ± h (h = {options.h:g}), so the check says nothing there."
+            )
 
 
 def within_budget(cost: int, work: str, settings: Settings, warnings: list[str]) -> bool:
@@ -478,7 +495,9 @@ def _check_one(
     analytic = result.grads[index]
     abs_error = abs(analytic - numeric)
     scale = max(abs(analytic), abs(numeric))
-    rel_error = abs_error / scale if scale > 0 else 0.0
+    # Both zero: no error. A nan (a shifted point gave one) leaves the error unknown, and a
+    # 0 there would flag a disagreement that the non-finite report explains instead.
+    rel_error = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.nan)
     agrees = abs_error <= options.atol + options.rtol * scale
     return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, at_kink or crosses)
 

@@ -43,29 +43,43 @@ VALUE_MESSAGE = (
     "must be a number, a list of numbers (a vector) or a list of equally long lists of numbers "
     "(a matrix)"
 )
-# JSON numbers (no strings, no booleans), as a number, a vector or a matrix. Ragged rows and
-# non-finite numbers are refused by the engine, which names the variable. A value that is none
-# of the three gets one error, VALUE_MESSAGE, from `value_errors_merged`, rather than one per
-# member of the union.
+FINITE_MESSAGE = "must be a finite number within float64's range (about ±1.8e308)"
+# JSON numbers (no strings, no booleans), finite, as a number, a vector or a matrix; ragged
+# rows are refused by the engine, which names the variable. A value refused here gets one
+# error from `value_errors_merged`, rather than one per member of the union.
 Finite = Annotated[float, Strict(), AllowInfNan(False)]  # a huge integer would become inf
 InputValue = Finite | list[Finite] | list[list[Finite]]
 
 
 def value_errors_merged(errors: list[Any]) -> list[Any]:
     """pydantic's errors with those under one `values.<name>` merged into one error that says
-    what a value may be. Done here, once per refused request, rather than by a validator
-    wrapped around every value, which cost a Python call per value on every request."""
+    what a value may be, or which entry is not finite. Done here, once per refused request,
+    rather than by a validator wrapped around every value, which cost a Python call per value
+    on every request."""
+    by_value: dict[tuple[Any, ...], list[Any]] = {}
     merged: list[Any] = []
-    seen = set()
     for error in errors:
         loc = tuple(error.get("loc", ()))
         if len(loc) > 2 and loc[0] == "values":
-            if loc[:2] in seen:
-                continue
-            seen.add(loc[:2])
-            error = {"type": "value", "loc": loc[:2], "msg": VALUE_MESSAGE, "input": None}
-        merged.append(error)
-    return merged
+            if loc[:2] not in by_value:
+                merged.append(loc[:2])  # a place held for the value's one error
+            by_value.setdefault(loc[:2], []).append(error)
+        else:
+            merged.append(error)
+    return [
+        {"type": "value", "loc": item, "msg": _value_message(by_value[item]), "input": None}
+        if isinstance(item, tuple)
+        else item
+        for item in merged
+    ]
+
+
+def _value_message(errors: list[Any]) -> str:
+    for error in errors:
+        if error["type"] == "finite_number":
+            entry = "".join(f"[{i}]" for i in error["loc"][3:])  # past values, name, member
+            return f"entry {entry} {FINITE_MESSAGE}" if entry else FINITE_MESSAGE
+    return VALUE_MESSAGE
 
 
 class GraphOptions(BaseModel):

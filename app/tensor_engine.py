@@ -32,6 +32,7 @@ from app.engine import (
     NonFinite,
     Options,
     check_missing,
+    explain_unknown_checks,
     finite_number,
     within_budget,
 )
@@ -334,7 +335,9 @@ def _checked(
     work = f"compute {cost:,} entries (2 × {entries:,} input entries × {per_pass:,} per pass)"
     if not within_budget(cost, work, settings, result.warnings):
         return None
-    return [_check_one(result, start, name, options, clock) for name in graph.variables]
+    checks = [_check_one(result, start, name, options, clock) for name in graph.variables]
+    explain_unknown_checks(checks, options, result.non_finite, result.warnings)
+    return checks
 
 
 def _check_one(
@@ -366,7 +369,9 @@ def _compare(
     with np.errstate(all="ignore"):
         error = np.abs(analytic - numeric)
         scale = np.maximum(np.abs(analytic), np.abs(numeric))
-        relative = np.divide(error, scale, out=np.zeros_like(error), where=scale > 0)
+        # As on floats: 0 where both are zero, nan where a nan leaves the error unknown.
+        unknown = np.where(error == 0, 0.0, np.nan)
+        relative = np.divide(error, scale, out=unknown, where=scale > 0)
         agrees = bool(np.all(error <= options.atol + options.rtol * scale))
     return GradientCheck(
         name=name,

@@ -40,8 +40,16 @@ function checkTable(doc, rows) {
   ]);
 }
 
+// Not flagged yet not agreeing: near a kink, or numbers that are not finite (the warnings
+// name the gate that made them so).
+function verdictOf(row) {
+  if (row.flagged) return ["✗ disagrees", "is-bad"];
+  if (row.agrees) return ["✓ agrees", "is-good"];
+  return row.near_kink ? ["≈ near a kink", "is-kink"] : ["– not finite", "is-kink"];
+}
+
 function checkRow(doc, row) {
-  const verdict = row.flagged ? ["✗ disagrees", "is-bad"] : row.near_kink && !row.agrees ? ["≈ near a kink", "is-kink"] : ["✓ agrees", "is-good"];
+  const verdict = verdictOf(row);
   return el(doc, "tr", { "data-name": row.name }, [
     el(doc, "th", { scope: "row", text: row.shape?.length ? `${row.name} (${shapeText(row.shape)})` : row.name }),
     valueCell(doc, "analytic", row.analytic),

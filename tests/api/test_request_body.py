@@ -74,6 +74,29 @@ def test_a_value_of_the_wrong_kind_gets_one_message_saying_what_a_value_may_be(
     )
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (b"1e400", "values.x: must be a finite number"),
+        (b"-1" + b"0" * 400, "values.x: must be a finite number"),
+        (b"NaN", "values.x: must be a finite number"),
+        (b"[1, 1e400]", "values.x: entry [1] must be a finite number"),
+        (b"[[1], [-1e999]]", "values.x: entry [1][0] must be a finite number"),
+    ],
+)
+def test_a_number_beyond_float64_is_named_with_its_entry(
+    client: TestClient, value: bytes, message: str
+) -> None:
+    body = b'{"expression": "sum(x)", "values": {"x": ' + value + b"}}"
+    response = client.post(
+        "/api/v1/graph", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"]["message"] == (
+        f"The request is malformed at {message} within float64's range (about ±1.8e308)."
+    )
+
+
 def test_a_huge_integer_is_not_a_value(client: TestClient) -> None:
     body = b'{"expression": "x", "values": {"x": 1' + b"0" * 400 + b"}}"
     response = client.post(

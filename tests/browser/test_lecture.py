@@ -149,3 +149,19 @@ def test_a_link_opens_exactly_that_view(page: Page, live_server: str) -> None:
     page.locator("#inspector .bp-panel[data-edge=e2]").wait_for()
     page.wait_for_function("() => location.search.includes('step=9')")
     assert page.evaluate("location.search") == "?expr=(x%2By)*max(y,z)&x=1&y=2&z=3&step=9&sel=e2"
+
+
+def test_the_check_table_says_which_rows_are_near_a_kink_or_not_finite(
+    page: Page, live_server: str
+) -> None:
+    # y sits within h of z: the secant of y crosses the max; x's sits on 0/0 at x - h = 0.
+    text = "max(y, z) + x/x"
+    open_app(page, permalink(live_server, text, {"x": 0.0001, "y": 1, "z": 1.00005}))
+    rows = page.locator("#gradcheck tbody tr")
+    rows.first.wait_for()
+    verdicts = {
+        rows.nth(i).get_attribute("data-name"): rows.nth(i).locator("td").last.inner_text()
+        for i in range(rows.count())
+    }
+    assert verdicts == {"x": "– not finite", "y": "≈ near a kink", "z": "≈ near a kink"}
+    assert page.get_by_text("The numeric gradient of x is not finite").first.is_visible()

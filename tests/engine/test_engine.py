@@ -198,6 +198,30 @@ def test_gradient_check_sees_a_shifted_point_cross_a_max() -> None:
     assert not checks["x"].near_kink and checks["x"].agrees
 
 
+def test_gradient_check_sees_a_crossing_in_a_max_of_three_inputs() -> None:
+    result = run("max(x, y, z) * 2", {"x": 0.0, "y": 1.0, "z": 1.00005})
+    assert result.gradient_check is not None
+    checks = {c.name: c for c in result.gradient_check}
+    assert checks["y"].near_kink and checks["y"].numeric == pytest.approx(0.5)
+    assert checks["z"].near_kink and checks["z"].numeric == pytest.approx(1.5)
+    assert not checks["x"].near_kink and checks["x"].agrees  # x is far below the others
+
+
+@pytest.mark.parametrize("text", ["x/x", "max(x/x, x)"])
+def test_a_check_whose_shifted_point_is_not_finite_is_not_a_disagreement(text: str) -> None:
+    # f is finite at x = h but 0/0 at x - h = 0: the numeric gradient is nan, and so is the
+    # relative error, so nothing is flagged; a warning says why the check says nothing.
+    result = run(text, {"x": 1e-4})
+    assert result.gradient_check is not None and not result.non_finite
+    (check,) = result.gradient_check
+    assert math.isnan(check.numeric) and math.isnan(check.rel_error)
+    assert not check.agrees and not check.flagged
+    assert result.warnings == [
+        "The numeric gradient of x is not finite: f is not finite at x ± h (h = 0.0001), so the "
+        "check says nothing there."
+    ]
+
+
 def test_gradient_check_uses_the_requested_step() -> None:
     result = run("x^3", {"x": 1.0}, Options(h=0.1))
     assert result.gradient_check is not None

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, reject, settings
 from hypothesis import strategies as st
 
 from app.config import Settings
-from app.engine import Options, evaluate
+from app.engine import Evaluation, Options, evaluate
 from app.errors import ExpressionError
 from app.parser import parse
 from tests.reference import SYMPY_FUNCTIONS, central_difference, gradient
@@ -167,3 +167,14 @@ def test_the_check_shifts_through_the_whole_graph(
         )
         expected = (ahead.output_value - behind.output_value) / (2 * h)
         assert check.numeric == expected or (math.isnan(check.numeric) and math.isnan(expected))
+        crosses = branches(ahead) != branches(result) or branches(behind) != branches(result)
+        assert check.near_kink == (any(result.kink) or crosses), (expr.text, check.name)
+
+
+def branches(result: Evaluation) -> list[object]:
+    """Which smooth piece every kinked gate of the graph is on."""
+    return [
+        node.gate.kink.branch(*[result.values[i] for i in node.inputs])
+        for node in result.graph.nodes
+        if node.gate is not None and node.gate.kink is not None
+    ]

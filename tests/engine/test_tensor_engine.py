@@ -347,6 +347,20 @@ def test_gradient_check_excuses_a_kink_in_one_entry() -> None:
 # -- the numeric check -----------------------------------------------------------------------------
 
 
+def test_an_entry_whose_shifted_point_is_not_finite_is_not_a_disagreement() -> None:
+    # x[0] - h = 0 makes 0/0 there; x[1] is fine. The largest relative error is unknown (nan),
+    # not 0, so nothing is flagged, and a warning says why.
+    result = run("sum(x/x)", {"x": [1e-4, 1.0]})
+    assert result.gradient_check is not None and not result.non_finite
+    (check,) = result.gradient_check
+    assert np.isnan(check.numeric[0]) and check.numeric[1] == pytest.approx(0.0, abs=1e-9)
+    assert np.isnan(check.rel_error) and not check.flagged
+    assert result.warnings == [
+        "The numeric gradient of x is not finite: f is not finite at x ± h (h = 0.0001), so the "
+        "check says nothing there."
+    ]
+
+
 def test_gradient_check_per_entry() -> None:
     W, x = RNG.normal(size=(2, 3)), RNG.normal(size=3)
     result = run("sum(sin(W @ x))", lists({"W": W, "x": x}), Options(h=1e-5))

@@ -38,13 +38,14 @@ export const HEAT = { width: 88, height: 26, gap: 5, cellMax: 12, cellMin: 2 };
 // 256×256 matrix is 64×64 squares, not 65,536 of them, and its node stays a sensible size.
 export const HEAT_AXIS_MAX = 64;
 
-// The squares a heatmap draws: rows × cols of them, each rowStep × colStep entries.
+// The squares a heatmap draws: rows × cols of them, each rowStep × colStep of the
+// down × across entries.
 export function heatGrid(shape) {
-  const entriesDown = shape.length === 2 ? shape[0] : 1;
-  const entriesAcross = shape[shape.length - 1];
-  const rowStep = Math.ceil(entriesDown / HEAT_AXIS_MAX);
-  const colStep = Math.ceil(entriesAcross / HEAT_AXIS_MAX);
-  return { rows: Math.ceil(entriesDown / rowStep), cols: Math.ceil(entriesAcross / colStep), rowStep, colStep };
+  const down = shape.length === 2 ? shape[0] : 1;
+  const across = shape[shape.length - 1];
+  const rowStep = Math.ceil(down / HEAT_AXIS_MAX);
+  const colStep = Math.ceil(across / HEAT_AXIS_MAX);
+  return { rows: Math.ceil(down / rowStep), cols: Math.ceil(across / colStep), rowStep, colStep, down, across };
 }
 
 export function heatSize(shape) {

@@ -45,14 +45,12 @@ export function heatSquares(value, shape, name) {
   if (grid.rowStep === 1 && grid.colStep === 1) {
     return values.map((v, i) => ({ v, title: () => `${entryName(name, shape, i)} = ${formatExact(v)}` }));
   }
-  const across = shape[shape.length - 1];
-  const down = shape.length === 2 ? shape[0] : 1;
   const squares = [];
   for (let r = 0; r < grid.rows; r += 1) {
     for (let c = 0; c < grid.cols; c += 1) {
-      const rows = [r * grid.rowStep, Math.min(down, (r + 1) * grid.rowStep)];
-      const cols = [c * grid.colStep, Math.min(across, (c + 1) * grid.colStep)];
-      squares.push(blockSquare(values, across, rows, cols, name, shape.length));
+      const rows = [r * grid.rowStep, Math.min(grid.down, (r + 1) * grid.rowStep)];
+      const cols = [c * grid.colStep, Math.min(grid.across, (c + 1) * grid.colStep)];
+      squares.push(blockSquare(values, grid.across, rows, cols, name, shape.length));
     }
   }
   return squares;

@@ -64,7 +64,7 @@ class GradientCheck:
         return not self.agrees and not self.near_kink and math.isfinite(self.rel_error)
 
 
-@dataclass
+@dataclass(slots=True)
 class Evaluation:
     graph: Graph
     values: list[float]
@@ -114,7 +114,7 @@ def check_missing(graph: Graph, values: Mapping[str, object]) -> None:
 def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:
     """One float per node: the given value for inputs, the constant for constants."""
     plan = _plan(graph)
-    start = list(plan.constants)
+    start = plan.constants.copy()
     try:
         for index, name in plan.inputs:
             value = values[name]
@@ -253,9 +253,10 @@ def _chunks(steps: list[tuple[Any, ...]]) -> _Chunks:
 
 def _plan(graph: Graph, fast: bool = True) -> _Plan:
     key = "fast plan" if fast else "IEEE plan"
-    if key not in graph.memo:
-        graph.memo[key] = _Plan(graph, fast)
-    return graph.memo[key]  # type: ignore[no-any-return]
+    plan: _Plan | None = graph.memo.get(key)
+    if plan is None:
+        plan = graph.memo[key] = _Plan(graph, fast)
+    return plan
 
 
 def forward(graph: Graph, values: list[float], clock: Clock | None = None) -> None:

@@ -17,6 +17,7 @@ Adding a gate means adding one entry here (and its tests).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,6 +136,55 @@ def _relu(x: float) -> float:
     return x if x > 0 else 0.0
 
 
+def _routing(
+    wins: Callable[[float, float], bool], pick: Callable[..., float]
+) -> tuple[Callable[..., float], Callable[..., tuple[tuple[float, ...], bool]]]:
+    """max's (or min's) forward, and its local gradients with the kink flag, on floats.
+
+    The forward is nan if any input is nan, whatever the order, as numpy's and IEEE 754's
+    maximum are (Python's max(1, nan) is 1 but max(nan, 1) is nan). The local gradients follow
+    the convention everywhere, as for arrays (`_split_ties`): 1 to a lone winner, 1/k to each
+    of k tied winners (a tie is the kink), and nan to every input when one is nan. Two inputs,
+    by far the usual case, are settled by comparisons alone."""
+
+    def forward(a: float, b: float, *rest: float) -> float:
+        if rest:
+            args = (a, b, *rest)
+            return math.nan if _has_nan(args) else pick(args)
+        if wins(b, a):
+            return b
+        return a if wins(a, b) or a == b else math.nan
+
+    def local_and_kink(a: float, b: float, *rest: float) -> tuple[tuple[float, ...], bool]:
+        if rest:
+            return _routes_many((a, b, *rest), pick)
+        if wins(a, b):
+            return (1.0, 0.0), False
+        if wins(b, a):
+            return (0.0, 1.0), False
+        return ((0.5, 0.5), True) if a == b else ((math.nan, math.nan), False)
+
+    return forward, local_and_kink
+
+
+def _routes_many(
+    args: tuple[float, ...], pick: Callable[..., float]
+) -> tuple[tuple[float, ...], bool]:
+    if _has_nan(args):
+        return (math.nan,) * len(args), False
+    best = pick(args)
+    winners = args.count(best)
+    return tuple(1.0 / winners if a == best else 0.0 for a in args), winners > 1
+
+
+def _has_nan(args: Sequence[float]) -> bool:
+    return any(a != a for a in args)
+
+
+MAX_FORWARD, MAX_LOCAL_AND_KINK = _routing(operator.gt, max)
+MIN_FORWARD, MIN_LOCAL_AND_KINK = _routing(operator.lt, min)
+
+
 # Python implementations of the names above; lambdify looks them up here before `math`.
 NUMERIC: dict[str, Callable[..., float]] = {
     "hardtanh": lambda x: -1.0 if x <= -1 else (x if x < 1 else 1.0),
@@ -143,6 +193,8 @@ NUMERIC: dict[str, Callable[..., float]] = {
     "softplus": _softplus,
     "relu": _relu,
     "Heaviside": _heaviside,
+    "max": MAX_FORWARD,  # sympy's Max and Min print as max and min
+    "min": MIN_FORWARD,
 }
 
 
@@ -166,20 +218,9 @@ class Kink:
     branch: Callable[..., object]  # which smooth piece the inputs are on
     elementwise: ElementwiseKink
     at_kink_local: Callable[..., tuple[float, ...]] | None = None  # override there
-
-
-def _ties(args: Sequence[float], best: float) -> tuple[float, ...]:
-    winners = sum(1 for a in args if a == best)
-    return tuple(1.0 / winners if a == best else 0.0 for a in args)
-
-
-def _tie_test(pick: Callable[..., float]) -> Callable[..., bool]:
-    def tied(*args: float) -> bool:
-        best = pick(args)
-        # best == best: a nan is tied with nothing, though count() would match it by identity.
-        return best == best and args.count(best) > 1
-
-    return tied
+    # The local gradients, convention included, and the kink flag from one look at the inputs,
+    # in place of the formula's derivative, at_kink and at_kink_local.
+    local_and_kink: Callable[..., tuple[tuple[float, ...], bool]] | None = None
 
 
 def _winners(args: Sequence[Array], pick: np.ufunc) -> Array:
@@ -199,14 +240,18 @@ def _sign(x: float) -> int:
     return (x > 0) - (x < 0)
 
 
-def _routing_kink(pick: Callable[..., float], array_pick: np.ufunc) -> Kink:
+def _routing_kink(
+    pick: Callable[..., float],
+    local_and_kink: Callable[..., tuple[tuple[float, ...], bool]],
+    array_pick: np.ufunc,
+) -> Kink:
     return Kink(
         convention="a tie splits the gradient equally among the tied inputs",
-        at_kink=_tie_test(pick),
+        at_kink=lambda *a: local_and_kink(*a)[1],
         # The first winner: a tie where the check starts is caught by at_kink, and one where a
         # shifted point lands does not bend the secant, which spans only one side of it.
         branch=lambda *a: a.index(pick(a)),
-        at_kink_local=lambda *a: _ties(a, pick(a)),
+        local_and_kink=local_and_kink,
         elementwise=ElementwiseKink(
             at_kink=lambda *a: _winners(a, array_pick).sum(axis=0) > 1,
             branch=lambda *a: _winners(a, array_pick),
@@ -215,8 +260,8 @@ def _routing_kink(pick: Callable[..., float], array_pick: np.ufunc) -> Kink:
     )
 
 
-MAX_KINK = _routing_kink(max, np.maximum)
-MIN_KINK = _routing_kink(min, np.minimum)
+MAX_KINK = _routing_kink(max, MAX_LOCAL_AND_KINK, np.maximum)
+MIN_KINK = _routing_kink(min, MIN_LOCAL_AND_KINK, np.minimum)
 
 
 def _kink_at_zero(convention: str) -> Kink:

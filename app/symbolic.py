@@ -164,6 +164,8 @@ def _with_kink_flag(
     kink = gate.kink
     if kink is None:
         return None
+    if kink.local_and_kink is not None:
+        return kink.local_and_kink
     at_kink = kink.at_kink
     at_kink_local = kink.at_kink_local or local
 
@@ -180,7 +182,8 @@ def _with_convention(
 ) -> Callable[..., tuple[float, ...]]:
     """`local` with the gate's kink convention applied, without the flag."""
     flagged = _with_kink_flag(gate, local)
-    if flagged is None or gate.kink is None or gate.kink.at_kink_local is None:
+    kink = gate.kink
+    if flagged is None or kink is None or (kink.at_kink_local, kink.local_and_kink) == (None, None):
         return local  # no convention overrides the formula: no kink test needed
 
     def local_by_convention(*args: float) -> tuple[float, ...]:

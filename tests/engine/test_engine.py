@@ -248,3 +248,13 @@ def test_gradient_check_does_not_flag_non_finite_numbers() -> None:
     assert not check.agrees
     assert not check.flagged
     assert result.non_finite
+
+
+@pytest.mark.parametrize("text", ["max(2, 0/x)", "max(0/x, 2)", "min(0/x, 2)", "min(2, 1, 0/x)"])
+def test_a_nan_input_makes_max_and_min_nan_in_any_position(text: str) -> None:
+    # Python's own max(2, nan) is 2, which would hide the 0/0 from the learner.
+    result = run(text, {"x": 0.0})
+    assert math.isnan(result.output_value)
+    assert result.non_finite[0].message.startswith(
+        "The forward pass first leaves the finite numbers at a = div(…)"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
 import sympy as sp
 
@@ -102,3 +103,27 @@ def test_fast_functions_give_the_ieee_answer_or_raise(op: str, arity: int) -> No
                 continue
             expected = ieee(*args)
             assert repr(answer) == repr(expected), (op, args)
+
+
+ROUTING_AWKWARD = [-math.inf, -1.0, 0.0, 2.0, math.inf, math.nan]
+
+
+@pytest.mark.parametrize(("op", "pick"), [("max", np.maximum), ("min", np.minimum)])
+@pytest.mark.parametrize("arity", [2, 3])
+def test_routing_on_floats_agrees_with_numpy_at_ties_infinities_and_nan(
+    op: str, pick: np.ufunc, arity: int
+) -> None:
+    """The scalar engine's max and min answer what the numpy engine's do: nan if any input is
+    nan, in any order (Python's max(1, nan) is 1), and the gradient shared among tied winners."""
+    gate = compile_gate(op, arity)
+    for args in itertools.product(ROUTING_AWKWARD, repeat=arity):
+        best = float(pick.reduce(args))
+        for forward in (gate.fast_forward, gate.forward):
+            assert repr(forward(*args)) == repr(best), (op, args)
+        hits = [a == best for a in args]  # nan equals nothing
+        shares = tuple(math.nan if math.isnan(best) else hit / sum(hits) for hit in hits)
+        for local_and_kink in (gate.fast_local_and_kink, gate.local_and_kink):
+            assert local_and_kink is not None
+            local, at_kink = local_and_kink(*args)
+            assert repr(local) == repr(shares), (op, args)
+            assert at_kink == (sum(hits) > 1), (op, args)

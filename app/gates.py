@@ -133,7 +133,12 @@ def _heaviside(x: float, at_zero: float = 0.5) -> float:
 
 
 def _relu(x: float) -> float:
-    return x if x > 0 else 0.0
+    return 0.0 if x <= 0 else x  # nan stays nan, as in numpy and PyTorch
+
+
+def _copysign(magnitude: float, sign: float) -> float:
+    """sympy writes sign(x) as copysign(1, x), which is ±1 at nan; numpy's sign is nan."""
+    return sign if sign != sign else math.copysign(magnitude, sign)
 
 
 def _routing(
@@ -187,12 +192,13 @@ MIN_FORWARD, MIN_LOCAL_AND_KINK = _routing(operator.lt, min)
 
 # Python implementations of the names above; lambdify looks them up here before `math`.
 NUMERIC: dict[str, Callable[..., float]] = {
-    "hardtanh": lambda x: -1.0 if x <= -1 else (x if x < 1 else 1.0),
+    "hardtanh": lambda x: -1.0 if x <= -1 else (1.0 if x >= 1 else x),  # nan stays nan
     "leaky_relu": lambda x, slope=0.01: x if x > 0 else slope * x,
     "sigmoid": _sigmoid,
     "softplus": _softplus,
     "relu": _relu,
     "Heaviside": _heaviside,
+    "copysign": _copysign,
     "max": MAX_FORWARD,  # sympy's Max and Min print as max and min
     "min": MIN_FORWARD,
 }

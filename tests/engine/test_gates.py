@@ -127,3 +127,27 @@ def test_routing_on_floats_agrees_with_numpy_at_ties_infinities_and_nan(
             local, at_kink = local_and_kink(*args)
             assert repr(local) == repr(shares), (op, args)
             assert at_kink == (sum(hits) > 1), (op, args)
+
+
+NON_FINITE_AND_KINKS = [math.nan, math.inf, -math.inf, 0.0, -1.0, 1.0, -0.5, 2.0, 1e308]
+
+
+def same_number(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b or math.isclose(a, b, rel_tol=1e-12)
+
+
+@pytest.mark.parametrize(("op", "arity"), sorted({(op, n) for op, n, _ in CASES}))
+def test_scalar_and_numpy_forms_agree_at_nan_infinities_and_kinks(op: str, arity: int) -> None:
+    """A nan made inside a graph (0/0) must reach the output in both engines: Python's
+    max(2, nan), a relu written x if x > 0 else 0, or copysign(1, nan) would each hide it."""
+    gate = compile_gate(op, arity)
+    for args in itertools.product(NON_FINITE_AND_KINKS, repeat=arity):
+        arrays = [np.array([a]) for a in args]
+        with np.errstate(all="ignore"):
+            out = gate.array.forward(arrays)
+            array_locals = gate.array.locals(out, arrays)
+        assert same_number(gate.forward(*args), float(out[0])), (op, args)
+        for scalar, array in zip(gate.local(*args), array_locals, strict=True):
+            assert same_number(float(scalar), float(array[0])), (op, args)
+        flagged = gate.local_and_kink is not None and gate.local_and_kink(*args)[1]
+        assert flagged == gate.array.at_kink(arrays), (op, args)

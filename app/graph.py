@@ -136,24 +136,22 @@ class GraphBuilder:
         op: str,
         inputs: tuple[int, ...],
         position: int,
-        end: int = 0,
+        span: tuple[int, int],
         compiled: CompiledGate | None = None,
     ) -> int:
-        """A gate over existing nodes; `compiled` is given only for one made on the spot."""
-        # Operands are typed left to right, so the first and last bound the span.
-        start = min(position, self.nodes[inputs[0]].span[0])
-        stop = max(end, self.nodes[inputs[-1]].span[1])
+        """A gate over existing nodes, typed at text[span[0]:span[1]] with its operator at
+        `position`; `compiled` is given only for one made on the spot."""
         compiled = compiled or compile_gate(op, len(inputs))
         if compiled.tensor_only:
             self.tensor_ops = True
-        node = Node(len(self.nodes), OP, "", (start, stop), position, compiled, inputs)
+        node = Node(len(self.nodes), OP, "", span, position, compiled, inputs)
         return self._add(node)
 
-    def index(self, operand: int, k: int, position: int, end: int) -> int:
+    def index(self, operand: int, k: int, position: int, span: tuple[int, int]) -> int:
         """v[k]: one compiled gate per k, made on the spot (a cache keyed by k could grow
         without bound)."""
         compiled = compile_tensor_gate(INDEX_GATE, 1, k)
-        return self.gate("index", (operand,), position, end, compiled)
+        return self.gate("index", (operand,), position, span, compiled)
 
     def finish(self, output: int) -> Graph:
         graph = Graph(self.text, self.nodes, output, self.variables, tensor_ops=self.tensor_ops)

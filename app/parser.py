@@ -116,6 +116,9 @@ class Parser:
         self.settings = settings
         self.builder = GraphBuilder(text, settings.max_nodes)
         self.operands: list[int] = []
+        # Where each operand on the stack was typed: a variable's node has one span, that of
+        # its first use, but a gate must cover the use in front of it.
+        self.spans: list[tuple[int, int]] = []
         self.frames: list[Frame] = []
         self.depth = 0
 
@@ -179,7 +182,7 @@ class Parser:
                 token.position,
             )
         span = (token.position, token.position + len(token.text))
-        self.operands.append(self.builder.constant(value, token.text, token.text, span))
+        self._push(self.builder.constant(value, token.text, token.text, span), span)
 
     def _call_open(self, token: Token) -> None:
         name, at = token.text, token.position
@@ -195,9 +198,17 @@ class Parser:
         span = (at, at + len(name))
         if name in CONSTANTS:
             value, latex = CONSTANTS[name]
-            self.operands.append(self.builder.constant(value, name, latex, span))
+            self._push(self.builder.constant(value, name, latex, span), span)
         else:
-            self.operands.append(self.builder.variable(name, at))
+            self._push(self.builder.variable(name, at), span)
+
+    def _push(self, operand: int, span: tuple[int, int]) -> None:
+        self.operands.append(operand)
+        self.spans.append(span)
+
+    def _gate(self, op: str, inputs: tuple[int, ...], at: int, span: tuple[int, int]) -> None:
+        """A gate over the operands just popped, pushed as the next operand."""
+        self._push(self.builder.gate(op, inputs, at, span), span)
 
     def _unknown_function(self, name: str, at: int) -> str:
         known = ", ".join(sorted(FUNCTION_NAMES))
@@ -243,12 +254,12 @@ class Parser:
 
     def _postfix(self, token: Token) -> None:
         """`.T` or `[k]` applies at once to the value just read: nothing binds tighter."""
-        operand, at, end = self.operands[-1], token.position, token.position + len(token.text)
+        operand, at = self.operands.pop(), token.position
+        span = (self.spans.pop()[0], at + len(token.text))
         if token.kind == "transpose":
-            self.operands[-1] = self.builder.gate("transpose", (operand,), at, end)
+            self._gate("transpose", (operand,), at, span)
         else:
-            k = int(token.text[1:-1])
-            self.operands[-1] = self.builder.index(operand, k, at, end)
+            self._push(self.builder.index(operand, int(token.text[1:-1]), at, span), span)
 
     def _push_binary(self, op: str, precedence: int, right: bool, at: int) -> None:
         while self.frames:
@@ -268,6 +279,8 @@ class Parser:
         self.depth -= 1
         if frame.kind == "call":
             self._call(frame, token.position + 1)
+        else:  # the brackets belong to what they hold: (x+y)*z's product starts at the (
+            self.spans[-1] = (frame.position, token.position + 1)
 
     def _comma(self, token: Token) -> None:
         self._reduce_operators()
@@ -289,8 +302,8 @@ class Parser:
                 frame.position,
             )
         args = tuple(self.operands[frame.operands_below :])
-        del self.operands[frame.operands_below :]
-        self.operands.append(self.builder.gate(frame.op, args, frame.position, end))
+        del self.operands[frame.operands_below :], self.spans[frame.operands_below :]
+        self._gate(frame.op, args, frame.position, (frame.position, end))
 
     # -- reductions ---------------------------------------------------------------------------
 
@@ -313,21 +326,24 @@ class Parser:
         if frame.kind == "unary":
             self._reduce_unary(frame)
             return
-        right = self.operands.pop()
-        left = self.operands.pop()
-        self.operands.append(self.builder.gate(frame.op, (left, right), frame.position))
+        right, left = self.operands.pop(), self.operands.pop()
+        (_, end), (start, _) = self.spans.pop(), self.spans.pop()
+        self._gate(frame.op, (left, right), frame.position, (start, end))
 
     def _reduce_unary(self, frame: Frame) -> None:
         operand = self.operands[-1]
         if frame.op == "pos":
             return  # unary plus changes nothing, so it adds no gate
         node = self.builder.nodes[operand]
+        span = (frame.position, self.spans[-1][1])
         if node.kind == "constant" and node.span[0] == frame.position + 1 and node.name[0] != "-":
             # "-2" typed as one number is one constant, not a neg gate over 2
             node.constant, node.name = -node.constant, "-" + node.name
-            node.latex, node.span = "-" + node.latex, (frame.position, node.span[1])
+            node.latex, node.span = "-" + node.latex, span
+            self.spans[-1] = span
             return
-        self.operands[-1] = self.builder.gate("neg", (operand,), frame.position)
+        self.operands.pop(), self.spans.pop()
+        self._gate("neg", (operand,), frame.position, span)
 
 
 def parse(text: str, settings: Settings, clock: Clock | None = None) -> Graph:

@@ -237,3 +237,22 @@ def test_tensor_latex() -> None:
     }
     for text, latex in cases.items():
         assert expression_latex(parse(text, SETTINGS)) == latex, text
+
+
+@pytest.mark.parametrize(
+    ("text", "typed"),
+    [
+        ("x*x", ["x*x"]),
+        ("y + x*(x + y)", ["x + y", "x*(x + y)", "y + x*(x + y)"]),
+        ("(x+y)*z", ["x+y", "(x+y)*z"]),
+        ("x.T @ A @ x", ["x.T", "x.T @ A", "x.T @ A @ x"]),
+        ("max(x, y) - -y", ["max(x, y)", "-y", "max(x, y) - -y"]),
+        ("x[0] + x", ["x[0]", "x[0] + x"]),
+    ],
+)
+def test_each_gate_spans_the_text_it_was_typed_as(text: str, typed: list[str]) -> None:
+    """A variable's node keeps the span of its first use; a gate over a later use must still
+    cover that use, or a shape error would quote the wrong text."""
+    graph = parse(text, SETTINGS)
+    gates = [n for n in graph.nodes if n.gate is not None]
+    assert [text[n.span[0] : n.span[1]] for n in gates] == typed

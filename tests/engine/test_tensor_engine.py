@@ -418,6 +418,14 @@ def test_non_finite_backward_is_traced() -> None:
             "x + y: shapes (2,) and (3,) do not broadcast",
             6,
         ),
+        # a variable used again: the message quotes this use, not the first
+        ("sum(W @ W)", {"W": [[1, 2, 3], [4, 5, 6]]}, "W @ W: shapes (2, 3) and (2, 3)", 6),
+        (
+            "sum(W @ x + x)",
+            {"W": [[1, 2, 3], [4, 5, 6]], "x": [1, 2, 3]},
+            "W @ x + x: shapes (2,) and (3,) do not broadcast",
+            10,
+        ),
         ("sum(s @ x)", {"s": 2, "x": [1, 2]}, "@ needs vectors or matrices", 6),
         ("dot(x, y)", {"x": [1, 2], "y": [1, 2, 3]}, "same length", 0),
         ("sum(softmax(W))", {"W": [[1, 2], [3, 4]]}, "softmax needs a vector", 4),

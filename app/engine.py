@@ -427,15 +427,25 @@ def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:
             continue
         edge = graph.first_edge[node.index]
         for k, source in enumerate(node.inputs):
-            loc = result.local[edge + k]
-            if graph.requires_grad[source] and not math.isfinite(result.downstream[edge + k]):
-                name = graph.nodes[source].name
-                message = (
-                    f"The backward pass first leaves the finite numbers at {node.name} = "
-                    f"{node.gate.op}(…): its local gradient with respect to {name} is {loc}."
-                )
-                return NonFinite("backward", node.index, edge + k, loc, message)
+            down = result.downstream[edge + k]
+            if graph.requires_grad[source] and not math.isfinite(down):
+                return _backward_report(result, node, edge + k, graph.nodes[source].name)
     return None
+
+
+def _backward_report(result: Evaluation, node: Node, edge: int, name: str) -> NonFinite:
+    """What went wrong on the edge: its local gradient, or, where that is finite, the product
+    upstream × local (1e200 × 1e200)."""
+    local = result.local[edge]
+    if math.isfinite(local):
+        value, what = result.downstream[edge], "the gradient it passes to"
+    else:
+        value, what = local, "its local gradient with respect to"
+    message = (
+        f"The backward pass first leaves the finite numbers at {node.name} = {node.op}(…): "
+        f"{what} {name} is {value}."
+    )
+    return NonFinite("backward", node.index, edge, value, message)
 
 
 # -- numeric gradient check -----------------------------------------------------------------------

@@ -164,6 +164,21 @@ def test_non_finite_names_the_first_gate(
     assert first.message
 
 
+@pytest.mark.parametrize(
+    ("text", "values", "says"),
+    [
+        # ∂f/∂y = x² = 1e400: each local gradient is finite, their product is not
+        ("x*(x*y)", {"x": 1e200, "y": 0.0}, "a = mul(…): the gradient it passes to y is inf"),
+        ("sqrt(x) + 1", {"x": 0.0}, "a = sqrt(…): its local gradient with respect to x is inf"),
+    ],
+)
+def test_the_backward_report_says_whether_the_local_gradient_or_the_product_overflowed(
+    text: str, values: dict[str, float], says: str
+) -> None:
+    (backward,) = [nf for nf in run(text, values).non_finite if nf.stage == "backward"]
+    assert says in backward.message and backward.value == math.inf
+
+
 def test_gradient_check_agrees_away_from_kinks() -> None:
     result = run("tanh(w*x + b) * log(1 + x*x)", {"w": 0.3, "x": 1.7, "b": -0.2})
     assert result.gradient_check is not None

@@ -35,10 +35,19 @@ _PLACEHOLDER = re.compile(r"ARG([A-Z]{2})")
 # A power whose exponent is not an integer literal: on floats Python answers a complex number
 # for a negative base there rather than raising, so such functions always go through the wrapper.
 _MAY_LEAVE_REALS = re.compile(r"\*\*(?!\d)")
+
+
+def _array_sigmoid(x: Any) -> Any:
+    """gates._sigmoid entry by entry: exp of -|x| never overflows, and for x < 0 the ratio
+    keeps its digits where 1 - 1/(1 + e^-x) would cancel to 0 (sigmoid(-40) is 4.2e-18)."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
 _NUMPY_NUMERIC: dict[str, Callable[..., Any]] = {
     "hardtanh": lambda x: np.clip(x, -1.0, 1.0),
     "leaky_relu": lambda x, slope=0.01: np.where(x > 0, x, slope * x),
-    "sigmoid": lambda x: 0.5 * (1.0 + np.tanh(0.5 * x)),
+    "sigmoid": lambda x: _array_sigmoid(x),
     "softplus": lambda x: np.logaddexp(0.0, x),
     "relu": lambda x: np.maximum(x, 0.0),
     "Heaviside": lambda x, h0=0.5: np.heaviside(x, h0),

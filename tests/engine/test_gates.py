@@ -129,7 +129,7 @@ def test_routing_on_floats_agrees_with_numpy_at_ties_infinities_and_nan(
             assert at_kink == (sum(hits) > 1), (op, args)
 
 
-NON_FINITE_AND_KINKS = [math.nan, math.inf, -math.inf, 0.0, -1.0, 1.0, -0.5, 2.0, 1e308]
+NON_FINITE_AND_KINKS = [math.nan, math.inf, -math.inf, 0.0, -1.0, 1.0, -0.5, 2.0, -40.0, 1e308]
 
 
 def same_number(a: float, b: float) -> bool:
@@ -139,7 +139,8 @@ def same_number(a: float, b: float) -> bool:
 @pytest.mark.parametrize(("op", "arity"), sorted({(op, n) for op, n, _ in CASES}))
 def test_scalar_and_numpy_forms_agree_at_nan_infinities_and_kinks(op: str, arity: int) -> None:
     """A nan made inside a graph (0/0) must reach the output in both engines: Python's
-    max(2, nan), a relu written x if x > 0 else 0, or copysign(1, nan) would each hide it."""
+    max(2, nan), a relu written x if x > 0 else 0, or copysign(1, nan) would each hide it.
+    And far out, both keep their digits: sigmoid(-40) as 0.5 (1 + tanh(-20)) loses them."""
     gate = compile_gate(op, arity)
     for args in itertools.product(NON_FINITE_AND_KINKS, repeat=arity):
         arrays = [np.array([a]) for a in args]

@@ -102,12 +102,52 @@ def tokenize(text: str, clock: Clock | None = None) -> list[Token]:
             char = match[0]
             message = _WHY_NOT.get(char, f"Unexpected character {char!r}")
             raise ParseError(f"{message} (column {match.start()}).", match.start())
-        if kind == "op" and match[0] == "(" and tokens and tokens[-1].kind == "name":
-            tokens[-1].kind = "call"  # a name directly before '(' is a function call
+        if kind == "op" and match[0] == "(" and tokens and _calls(tokens[-1], match.start()):
+            tokens[-1].kind = "call"
             continue
+        if kind == "name" and not match[0].isascii():
+            _check_name(match[0], match.start())
         tokens.append(Token(kind or "", match[0], match.start()))
     tokens.append(Token("end", "", len(text)))
     return tokens
+
+
+def _calls(token: Token, paren: int) -> bool:
+    """A name directly before '(' is a function call, and so is a function's name before a
+    space and '(' (sin (x)); any other name before a space is a product: x (y + 1)."""
+    if token.kind != "name":
+        return False
+    return paren == token.position + len(token.text) or token.text in FUNCTION_NAMES
+
+
+_SUPERSCRIPTS, _SUBSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹", "₀₁₂₃₄₅₆₇₈₉"
+_TO_DIGITS = str.maketrans(_SUPERSCRIPTS + _SUBSCRIPTS, "0123456789" * 2)
+
+
+def _check_name(name: str, at: int) -> None:
+    """Names are letters (any script), ASCII digits and _: the regex's \\w also takes ², ₁, ½
+    and other digits, which a learner means as something else."""
+    for offset, char in enumerate(name):
+        if char.isalpha() or char in "0123456789_":
+            continue
+        rest = name[offset:]
+        if char in _SUPERSCRIPTS:
+            run = _leading(rest, _SUPERSCRIPTS)
+            message = f"{run!r} is a superscript: write a power with ^, as in x^{_digits(run)}"
+        elif char in _SUBSCRIPTS:
+            run = _leading(rest, _SUBSCRIPTS)
+            message = f"{run!r} is a subscript: write {name[:offset] or 'x'}_{_digits(run)}"
+        else:
+            message = f"{char!r} can't be part of a name (names are letters, 0-9 and _)"
+        raise ParseError(f"{message} (column {at + offset}).", at + offset)
+
+
+def _leading(text: str, chars: str) -> str:
+    return text[: len(text) - len(text.lstrip(chars))]
+
+
+def _digits(script: str) -> str:
+    return script.translate(_TO_DIGITS)
 
 
 class Parser:

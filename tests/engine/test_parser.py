@@ -63,6 +63,9 @@ def test_lecture_example_has_three_inputs_and_add_max_mul() -> None:
         ("xy", "xy"),
         ("maxval + 1", "add(maxval, 1)"),
         ("1/2x", "mul(div(1, 2), x)"),
+        ("x (y+1)", "mul(x, add(y, 1))"),  # a space: a product, not a call of x
+        ("sin (x) + max (x, y)", "add(sin(x), max(x, y))"),  # a function may have one
+        ("α*β + w_0", "add(mul(α, β), w_0)"),
     ],
 )
 def test_graph_mirrors_the_typing(text: str, expected: str) -> None:
@@ -120,6 +123,10 @@ def test_intermediates_are_named_like_the_lecture() -> None:
         ("2 3", ParseError, 2, "Missing operator"),
         ("max(x,)", ParseError, 6, "missing"),
         ("x $ y", ParseError, 2, "Unexpected character"),
+        ("3x² + 1", ParseError, 2, "superscript: write a power with ^, as in x^2"),
+        ("(x+1)³", ParseError, 5, "as in x^3"),
+        ("w₁₀ * x", ParseError, 1, "subscript: write w_10"),
+        ("x½", ParseError, 1, "'½' can't be part of a name"),
     ],
 )
 def test_malformed_text_is_refused_with_its_column(

@@ -6,11 +6,11 @@ Vectors and matrices are written as JSON: `python -m app "sum(W @ x)" "W=[[1,2],
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from typing import Any
 
 import numpy as np
-import orjson
 
 from app.config import get_settings
 from app.engine import Evaluation
@@ -67,7 +67,8 @@ def _values(pairs: list[str]) -> dict[str, object]:
         if not sep:
             raise SystemExit(f"error: expected name=value, got {pair!r}")
         try:
-            values[name.strip()] = orjson.loads(raw) if raw.lstrip().startswith("[") else float(raw)
+            # json, not orjson: it reads integers of any size, which the engine then names
+            values[name.strip()] = json.loads(raw) if raw.lstrip().startswith("[") else float(raw)
         except ValueError:
             raise SystemExit(
                 f"error: the value of {name} must be a number or a JSON list, not {raw!r}"

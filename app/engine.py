@@ -137,7 +137,12 @@ def finite_number(node: Node, value: object) -> float:
             f"of numbers, not {_short_repr(value)}.",
             node.position,
         )
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int past float64, from a Python caller (JSON ones are floats)
+        raise BadValue(
+            f"The value of {node.name} is beyond float64's range (about ±1.8e308).", node.position
+        ) from None
     if not math.isfinite(number):
         raise BadValue(f"The value of {node.name} must be finite, not {number}.", node.position)
     return number

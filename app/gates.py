@@ -153,12 +153,13 @@ def _routing(
     by far the usual case, are settled by comparisons alone."""
 
     def forward(a: float, b: float, *rest: float) -> float:
+        # Of tied inputs, the last, as numpy's maximum.reduce: max(0.0, -0.0) is -0.0 in both.
         if rest:
             args = (a, b, *rest)
-            return math.nan if _has_nan(args) else pick(args)
-        if wins(b, a):
-            return b
-        return a if wins(a, b) or a == b else math.nan
+            return math.nan if _has_nan(args) else pick(reversed(args))
+        if wins(a, b):
+            return a
+        return b if wins(b, a) or a == b else math.nan
 
     def local_and_kink(a: float, b: float, *rest: float) -> tuple[tuple[float, ...], bool]:
         if rest:

@@ -128,7 +128,11 @@ def value_array(node: Node, value: object, settings: Settings) -> Array:
         )
     for row in rows:
         _numbers_only(node, row)
-    return _finite_array(node, np.array(value, dtype=np.float64))
+    try:
+        array = np.array(value, dtype=np.float64)
+    except OverflowError:
+        _refuse(node, "has an entry beyond float64's range (about ±1.8e308)", hint="")
+    return _finite_array(node, array)
 
 
 def _numbers_only(node: Node, row: list[Any]) -> None:

@@ -25,3 +25,10 @@ def test_error_has_a_caret(capsys: pytest.CaptureFixture[str]) -> None:
     err = capsys.readouterr().err
     assert "foo" in err
     assert "\n      ^" in err
+
+
+def test_a_list_value_with_an_integer_past_float64_is_named(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["sum(x)", "x=[1, 1" + "0" * 400 + "]"]) == 2
+    assert "The value of x has an entry beyond float64's range" in capsys.readouterr().err

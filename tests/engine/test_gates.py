@@ -105,7 +105,7 @@ def test_fast_functions_give_the_ieee_answer_or_raise(op: str, arity: int) -> No
             assert repr(answer) == repr(expected), (op, args)
 
 
-ROUTING_AWKWARD = [-math.inf, -1.0, 0.0, 2.0, math.inf, math.nan]
+ROUTING_AWKWARD = [-math.inf, -1.0, 0.0, -0.0, 2.0, math.inf, math.nan]
 
 
 @pytest.mark.parametrize(("op", "pick"), [("max", np.maximum), ("min", np.minimum)])

@@ -459,6 +459,9 @@ def test_shape_errors_name_the_shapes_and_point_at_the_operator(
         ({"x": [1.0, float("nan")]}, "finite"),
         ({"x": [[1.0], [float("inf")]]}, "entry (1, 0) is inf"),
         ({"x": {"a": 1}}, "must be a number, a list"),
+        # Python callers may pass ints past float64 (JSON ones arrive as floats)
+        ({"x": [1, 10**400]}, "has an entry beyond float64's range"),
+        ({"x": -(10**400)}, "is beyond float64's range"),
     ],
 )
 def test_bad_values_are_422_and_name_the_variable(values: dict[str, object], words: str) -> None:

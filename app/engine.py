@@ -416,13 +416,18 @@ def _first_non_finite_value(result: Evaluation) -> NonFinite | None:
         if node.gate is None or math.isfinite(value):
             continue
         if all(math.isfinite(values[i]) for i in node.inputs):
-            args = ", ".join(f"{graph.nodes[i].name} = {values[i]:g}" for i in node.inputs)
+            args = ", ".join(_operand_text(graph.nodes[i], values[i]) for i in node.inputs)
             message = (
                 f"The forward pass first leaves the finite numbers at {node.name} = "
                 f"{node.gate.op}(…), which gives {value} from {args}."
             )
             return NonFinite("forward", node.index, None, value, message)
     return None
+
+
+def _operand_text(node: Node, value: float) -> str:
+    """For a variable or gate "x = 0", but for the constant 0 just "0", not "0 = 0"."""
+    return f"{value:g}" if node.kind == CONSTANT else f"{node.name} = {value:g}"
 
 
 def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:

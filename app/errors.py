@@ -22,12 +22,18 @@ class ExpressionError(Exception):
         super().__init__(message)
         self.message = message
         self.position = position
+        # Set where the expression parsed: its variables, so that a page can offer a field
+        # for each even though the values it has cannot be computed (a scalar W in W @ x).
+        self.variables: list[str] | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.message!r}, position={self.position})"
 
     def as_detail(self) -> dict[str, object]:
-        return {"message": self.message, "position": self.position}
+        detail: dict[str, object] = {"message": self.message, "position": self.position}
+        if self.variables is not None:
+            detail["variables"] = self.variables
+        return detail
 
 
 class ParseError(ExpressionError):

@@ -493,7 +493,10 @@ def _vector_to_number(what: str, shape: Shape) -> Shape:
 def _matmul_shape(a: Shape, b: Shape) -> Shape:
     """numpy's rule: a vector on the left is a row, on the right a column, and drops out."""
     if not a or not b:
-        raise ShapeMismatch(f"shapes {a} and {b}: @ needs vectors or matrices (use * for numbers)")
+        raise ShapeMismatch(
+            f"shapes {a} and {b}: @ needs vectors or matrices (give them as values, or use * "
+            "for numbers)"
+        )
     if a[-1] != (b[0] if len(b) == 1 else b[-2]):
         raise ShapeMismatch(f"shapes {a} and {b} do not align")
     return a[:-1] + b[1:]

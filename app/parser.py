@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from app.clock import Clock
@@ -126,9 +127,10 @@ _TO_DIGITS = str.maketrans(_SUPERSCRIPTS + _SUBSCRIPTS, "0123456789" * 2)
 
 def _check_name(name: str, at: int) -> None:
     """Names are letters (any script), ASCII digits and _: the regex's \\w also takes ², ₁, ½
-    and other digits, which a learner means as something else."""
+    and other digits, and math letters such as 𝑥, which a learner means as something else."""
     for offset, char in enumerate(name):
-        if char.isalpha() or char in "0123456789_":
+        plain = unicodedata.normalize("NFKC", char)
+        if (char.isalpha() and plain == char) or char in "0123456789_":
             continue
         rest = name[offset:]
         if char in _SUPERSCRIPTS:
@@ -137,6 +139,8 @@ def _check_name(name: str, at: int) -> None:
         elif char in _SUBSCRIPTS:
             run = _leading(rest, _SUBSCRIPTS)
             message = f"{run!r} is a subscript: write {name[:offset] or 'x'}_{_digits(run)}"
+        elif char.isalpha():  # 𝑥, pasted from typeset text, would be a second x
+            message = f"{char!r} looks like {plain!r} but is another character: type {plain}"
         else:
             message = f"{char!r} can't be part of a name (names are letters, 0-9 and _)"
         raise ParseError(f"{message} (column {at + offset}).", at + offset)
@@ -336,9 +340,11 @@ class Parser:
         low, high = GATES_BY_OP[frame.op].arity
         high = high or self.settings.max_args
         if not low <= count <= high:
-            wanted = f"{low}" if low == high else f"{low} to {high}"
+            wanted = f"{low} argument" if low == high == 1 else f"{low} arguments"
+            if low != high:
+                wanted = f"{low} to {high} arguments"
             raise ParseError(
-                f"{frame.op}() at column {frame.position} takes {wanted} arguments, not {count}.",
+                f"{frame.op}() at column {frame.position} takes {wanted}, not {count}.",
                 frame.position,
             )
         args = tuple(self.operands[frame.operands_below :])

@@ -245,6 +245,11 @@ class ErrorDetail(BaseModel):
     missing: list[str] | None = Field(
         None, description="For a missing value: every variable without one, in the order typed."
     )
+    variables: list[str] | None = Field(
+        None,
+        description="Where the expression parsed but could not be computed with these values: "
+        "its variables, in the order typed, so that a client can ask for each.",
+    )
 
 
 class ErrorResponse(BaseModel):

@@ -201,7 +201,11 @@ class _StaticParts:
         item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
         if gate.gate.pattern:
             item["pattern"] = gate.gate.pattern
+        twice = len(set(node.inputs)) < len(node.inputs)  # x*x: x fills both operands
         for k, source in enumerate(node.inputs):
+            partial = rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}"
+            if twice and node.inputs.count(source) > 1:
+                partial = rf"\left.{partial}\right|_{{\text{{{_ordinal(k)} operand}}}}"
             self.edges.append(
                 {
                     "id": f"e{self.edge_count}",
@@ -209,10 +213,15 @@ class _StaticParts:
                     "target": item["id"],
                     "index": k,
                     "local_latex": fill(gate.local_latex[k], operands),
-                    "partial_latex": rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}",
+                    "partial_latex": partial,
                 }
             )
             self.edge_count += 1
+
+
+def _ordinal(k: int) -> str:
+    """1st, 2nd, … for operand k (from 0), as the page's model.operandNote writes it."""
+    return ("1st", "2nd", "3rd")[k] if k < 3 else f"{k + 1}th"
 
 
 def _nodes(result: Evaluation) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from threading import Lock
 from app.clock import Clock
 from app.config import Settings
 from app.engine import Evaluation, Options, evaluate
+from app.errors import ExpressionError
 from app.graph import Graph
 from app.parser import parse
 from app.serialize import to_json
@@ -107,4 +108,8 @@ def _explain(
     """One clock for the whole request: the parse spends from max_seconds, and the engine gets
     what is left."""
     graph = _cache(settings).get(expression, settings, clock)
-    return evaluate(graph, values, settings, options, clock)
+    try:
+        return evaluate(graph, values, settings, options, clock)
+    except ExpressionError as error:
+        error.variables = list(graph.variables)
+        raise

@@ -3,13 +3,14 @@
 //   <script type="module" src="{this server}/static/embed.js"></script>
 //   <backprop-graph expr="(x+y)*max(y,z)" values="x=1,y=2,z=0" autoplay></backprop-graph>
 //
-// Attributes: expr, values ("x=1, y=2"), autoplay, step, sel, speed (0.5, 1, 2, 4),
+// Attributes: expr, values ("x=1, y=2" or "W=[[1, 2], [3, 4]], x=[1, -1]"), autoplay, step, sel, speed (0.5, 1, 2, 4),
 // controls="0" (hide the buttons), theme="light" | "dark" (default: the reader's system).
 // Everything is fetched from the server this file came from (import.meta.url), so the API is
 // called cross-origin; the server allows that for /api/ and /static/ (README, "Embedding").
 
 import { createApi } from "./js/api.js";
 import { embedGraph } from "./js/mount.js";
+import { parseValue } from "./js/tensor.js";
 import { selectionFromId } from "./js/state.js";
 
 const STATIC = new URL("./", import.meta.url);
@@ -18,14 +19,35 @@ const STYLESHEETS = ["vendor/katex-0.19.1/katex.min.css", "css/theme.css", "css/
 const KATEX_CSS = new URL("vendor/katex-0.19.1/katex.min.css", STATIC);
 const LECTURE = { expr: "(x+y)*max(y,z)", values: "x=1,y=2,z=0" };
 
-// "x=1, y=2;z=-0.5" → {x: 1, y: 2, z: -0.5}; pieces that are not name=number are skipped.
+// "x=1, y=2;z=-0.5" → {x: 1, y: 2, z: -0.5}; a value may be a vector or a matrix in JSON,
+// "W=[[1, 2], [3, 4]], x=[1, -1]". Pieces that are not name=value are skipped.
 export function parseValues(text) {
   const values = {};
-  for (const piece of (text ?? "").split(/[,;\s]+/)) {
-    const [name, value] = piece.split("=");
-    if (name && value !== undefined && value.trim() !== "" && Number.isFinite(Number(value))) values[name.trim()] = Number(value);
+  for (const piece of topLevelPieces(text ?? "")) {
+    const at = piece.indexOf("=");
+    const name = piece.slice(0, Math.max(at, 0)).trim();
+    const written = piece.slice(at + 1).trim();
+    const value = written.startsWith("[") ? parseValue(written) : written === "" ? null : Number(written);
+    if (at > 0 && name && (Array.isArray(value) || Number.isFinite(value))) values[name] = value;
   }
   return values;
+}
+
+// Split at commas, semicolons and spaces outside brackets (a matrix's commas stay inside).
+function topLevelPieces(text) {
+  const pieces = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const char = text[i];
+    if (char === "[") depth++;
+    else if (char === "]") depth = Math.max(0, depth - 1);
+    else if (i === text.length || (depth === 0 && /[,;\s]/.test(char))) {
+      pieces.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return pieces.filter((piece) => piece.trim() !== "");
 }
 
 // @font-face only works from the document, not from a shadow root: KaTeX's fonts are added to

@@ -5,12 +5,13 @@ import { mapEntries } from "./tensor.js";
 export class ApiError extends Error {
   // status 0 means the server was not reached. position is the 0-based column the API
   // points at; missing lists the variables that still need a value.
-  constructor(status, message, { position = null, missing = null } = {}) {
+  constructor(status, message, { position = null, missing = null, variables = null } = {}) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.position = position;
     this.missing = missing;
+    this.variables = variables; // the expression's variables, where it parsed
   }
 }
 
@@ -67,6 +68,7 @@ function errorFrom(status, raw) {
   return new ApiError(status, detail.message, {
     position: Number.isInteger(detail.position) ? detail.position : null,
     missing: Array.isArray(detail.missing) ? detail.missing : null,
+    variables: Array.isArray(detail.variables) ? detail.variables : null,
   });
 }
 

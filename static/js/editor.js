@@ -91,7 +91,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     input.setAttribute("aria-invalid", "true");
     error.dataset.position = position ?? "";
     const parts = [];
-    if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(position)));
+    if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(unitIndex(expression, position))));
     parts.splice(1, 0, el(doc, "p", { class: "bp-error-message", text: message }));
     error.replaceChildren(...parts);
     error.classList.add("is-shown");
@@ -122,6 +122,12 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
   };
 }
 
+// The API counts characters (code points); a JavaScript string counts UTF-16 units, two for
+// a character such as 𝑥 or an emoji.
+function unitIndex(text, position) {
+  return [...text].slice(0, position).join("").length;
+}
+
 function presetSelect(doc, id, presets) {
   const groups = new Map();
   for (const preset of presets) {
@@ -136,14 +142,14 @@ function presetSelect(doc, id, presets) {
 // picture is for the eyes (clicking it moves the cursor there); the message and the button
 // say the same in words.
 function caretView(doc, expression, position, onClick) {
-  const text = expression.replace(/\s/g, " ");
+  const chars = [...expression.replace(/\s/g, " ")]; // by code point, as the API counts
   const start = Math.max(0, position - CARET_WINDOW);
-  const end = Math.min(text.length, position + CARET_WINDOW);
+  const end = Math.min(chars.length, position + CARET_WINDOW);
   const lead = start > 0 ? "…" : "";
   const code = el(doc, "code", { class: "bp-caret-text" }, [
-    lead + text.slice(start, position),
-    el(doc, "mark", { text: text[position] ?? " " }),
-    text.slice(position + 1, end) + (end < text.length ? "…" : ""),
+    lead + chars.slice(start, position).join(""),
+    el(doc, "mark", { text: chars[position] ?? " " }),
+    chars.slice(position + 1, end).join("") + (end < chars.length ? "…" : ""),
   ]);
   const caret = el(doc, "span", { class: "bp-caret", text: `${" ".repeat(lead.length + position - start)}^` });
   const picture = el(doc, "div", { class: "bp-caret-view", "aria-hidden": "true", on: { click: onClick } }, [

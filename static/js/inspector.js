@@ -160,11 +160,14 @@ function edgeCard(ctx, edge, { link = true } = {}) {
   }
   const target = index.nodes.get(edge.target);
   const local = latexNumber(edge.local);
-  const symbolic = edge.local_latex.trim() === local ? "" : ` = ${edge.local_latex}`;
+  // At a kink the formula does not hold (1[y > z] is 0 at a tie, not ½): the number is the
+  // convention's, which the note below the card names.
+  const symbolic = edge.kink || edge.local_latex.trim() === local ? "" : ` = ${edge.local_latex}`;
+  const byConvention = edge.kink ? "\\;\\text{(convention at the kink)}" : "";
   const title = link ? edgeLink(ctx, edge) : el(doc, "span", { text: plainEdge(index, edge) });
   const card = el(doc, "section", { class: `bp-card${edge.kink ? " is-kink" : ""}`, "data-edge": edge.id }, [
     el(doc, "h4", { class: "bp-card-title" }, [title]),
-    math(ctx, `\\text{local: }\\; ${edge.partial_latex}${symbolic} = ${local}`, true),
+    math(ctx, `\\text{local: }\\; ${edge.partial_latex}${symbolic} = ${local}${byConvention}`, true),
     math(ctx, chainLatex(index, target, edge), true),
     numbers(doc, [["upstream", edge.upstream], ["local", edge.local], ["downstream", edge.downstream]]),
   ]);

@@ -138,11 +138,10 @@ function failed(error, expression) {
   }
   editor.showError(error, expression);
   document.getElementById("graph-panel").classList.add("is-stale");
-  if (!model.index) {
-    // Nothing computed yet (a link with a typo, say): still offer the values it carried.
-    editor.setVariables(Object.keys(model.values), model.values, model.ranges);
-    stage.setNotice(["The graph appears here as soon as the expression can be computed."]);
-  }
+  // Where it parsed, offer its variables: W in W @ x gets a row, and its [ ] for a matrix.
+  // With nothing computed yet (a link with a typo, say), still offer the values it carried.
+  if (error.variables || !model.index) editor.setVariables(error.variables ?? Object.keys(model.values), model.values, model.ranges);
+  if (!model.index) stage.setNotice(["The graph appears here as soon as the expression can be computed."]);
   setBusy("error");
 }
 

@@ -52,10 +52,19 @@ export function formulaOf(node, args) {
   return `${node.op}(${args.join(", ")})`;
 }
 
-// "x → a": an edge by the names of its ends.
+// "x → a": an edge by the names of its ends, and by its operand where x*x has two of them.
 export function plainEdge(index, edge) {
-  return `${index.nodes.get(edge.source).name} → ${index.nodes.get(edge.target).name}`;
+  return `${index.nodes.get(edge.source).name} → ${index.nodes.get(edge.target).name}${operandNote(index, edge)}`;
 }
+
+// " (1st operand)" for each wire of x*x, which feeds x into f twice; "" for any other wire.
+export function operandNote(index, edge) {
+  const inputs = index.nodes.get(edge.target).inputs;
+  if (inputs.filter((id) => id === edge.source).length < 2) return "";
+  return ` (${ORDINALS[edge.index] ?? `${edge.index + 1}th`} operand)`;
+}
+
+const ORDINALS = ["1st", "2nd", "3rd"];
 
 // What the inspector and screen readers say about a node.
 export function nodeSummary(index, node) {

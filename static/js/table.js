@@ -3,7 +3,7 @@
 
 import { copyText } from "./clipboard.js";
 import { el, scrollRegion } from "./dom.js";
-import { plainDefinition, plainEdge } from "./model.js";
+import { operandNote, plainDefinition, plainEdge } from "./model.js";
 import { heatFigure } from "./heatmap.js";
 import { formatExactValue as formatExact, isTensor, shapeText } from "./tensor.js";
 
@@ -20,7 +20,7 @@ const NODE_COLUMNS = [
 
 const EDGE_COLUMNS = [
   ["Wire", null],
-  ["Local derivative", (index, edge) => `∂${index.nodes.get(edge.target).name}/∂${index.nodes.get(edge.source).name}`, ""],
+  ["Local derivative", (index, edge) => `∂${index.nodes.get(edge.target).name}/∂${index.nodes.get(edge.source).name}${operandNote(index, edge)}`, ""],
   ["Value", (index, edge) => formatExact(edge.value), "num"],
   ["Upstream", (index, edge) => formatExact(edge.upstream), "num"],
   ["Local", (index, edge) => (edge.local == null ? "(Jacobian too large to send)" : formatExact(edge.local)), "num"],

@@ -265,3 +265,13 @@ def test_export_html_of_a_tensor_graph(client: TestClient) -> None:
     response = client.get("/api/v1/export/html", params=params)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
+
+
+def test_an_error_after_parsing_names_the_variables(client: TestClient) -> None:
+    """A page that typed W @ x with numbers for W and x can offer a matrix field for each."""
+    body = {"expression": "sum(W @ x) + y", "values": {"W": 1, "x": 1, "y": 2}}
+    detail = client.post("/api/v1/graph", json=body).json()["detail"]
+    assert "@ needs vectors or matrices" in detail["message"]
+    assert detail["variables"] == ["W", "x", "y"]
+    unparsed = client.post("/api/v1/graph", json={"expression": "sum(W @", "values": {}})
+    assert "variables" not in unparsed.json()["detail"]

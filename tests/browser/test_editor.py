@@ -129,3 +129,26 @@ def test_every_example_computes(page: Page, live_server: str) -> None:
             arg=option,
         )
         assert page.locator(".bp-error.is-shown").count() == 0, option
+
+
+def test_a_new_matrix_variable_gets_a_row_though_its_number_cannot_compute(
+    page: Page, live_server: str
+) -> None:
+    """W @ x with W = 1 is a shape error; the rows for W and x still appear, with their [ ]."""
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
+    page.fill(".bp-expr-input", "sum(W @ x)")
+    wait_for_state(page, "error")
+    assert "@ needs vectors or matrices" in page.inner_text(".bp-error-message")
+    names = page.eval_on_selector_all(".bp-var", "rows => rows.map(r => r.dataset.var)")
+    assert names == ["W", "x"]
+
+
+def test_the_caret_counts_characters_as_the_api_does(page: Page, live_server: str) -> None:
+    """An emoji is two UTF-16 units in JavaScript and one character to the API."""
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
+    page.fill(".bp-expr-input", "x + 😀 + y")
+    wait_for_state(page, "error")
+    error = page.locator(".bp-error.is-shown")
+    assert error.get_attribute("data-position") == "4"
+    assert error.locator("mark").inner_text() == "😀"
+    assert error.locator(".bp-caret-line").all_inner_texts()[1].index("^") == 4

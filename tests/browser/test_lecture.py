@@ -100,6 +100,9 @@ def test_kink_is_flagged_with_its_convention(page: Page, live_server: str) -> No
     card.wait_for()
     assert "tie splits the gradient equally" in card.locator(".bp-kink").inner_text()
     assert number(card.locator("[data-field=local]")) == 0.5
+    # The indicator 1[y > z] is 0 at y = z: the card gives the convention's ½, not the formula.
+    local = card.locator(".katex annotation").first.text_content() or ""
+    assert "mathbb{1}" not in local and "convention at the kink" in local
 
 
 def test_one_input_gate_plots_the_tangent(page: Page, live_server: str) -> None:

@@ -89,6 +89,22 @@ def test_url_state_round_trips_and_dodges_clashing_names(page: Page, live_server
     assert back["ranges"] == {"x": [-10, 10]}
 
 
+def test_the_elements_values_attribute_takes_numbers_vectors_and_matrices(
+    page: Page, live_server: str
+) -> None:
+    open_app(page, permalink(live_server, "x", {"x": 1}))
+    parsed = page.evaluate(
+        """async () => {
+          const {parseValues} = await import('/static/embed.js');
+          return [parseValues('x=1,y=2, z=-0.5'), parseValues('W=[[1, 2], [3, 4]], x=[1,-1];b=0.5'),
+                  parseValues('x=abc, y=[1,, ], z=Infinity, =3, w=[[1], [2, 3]], v=2')];
+        }"""
+    )
+    assert parsed[0] == {"x": 1, "y": 2, "z": -0.5}
+    assert parsed[1] == {"W": [[1, 2], [3, 4]], "x": [1, -1], "b": 0.5}
+    assert parsed[2] == {"v": 2}  # the broken, infinite, nameless and ragged ones are skipped
+
+
 def test_views_mount_inside_a_shadow_root(page: Page, live_server: str) -> None:
     """The embed and the custom element will mount these modules in a shadow root."""
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))

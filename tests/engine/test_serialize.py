@@ -57,3 +57,14 @@ def test_a_graph_of_several_chunks_is_written_whole() -> None:
     data = json.loads(to_json(result))
     assert [n["id"] for n in data["nodes"]] == [f"n{i}" for i in range(len(result.graph.nodes))]
     assert to_json(result) == orjson.dumps(to_dict(result))
+
+
+def test_the_two_wires_of_x_times_x_are_told_apart_by_their_operand() -> None:
+    data = to_dict(evaluate(parse("x*x + x*y", SETTINGS), {"x": 3.0, "y": 2.0}, SETTINGS))
+    partials = [e["partial_latex"] for e in data["edges"]]
+    assert partials[:2] == [
+        r"\left.\frac{\partial a}{\partial x}\right|_{\text{1st operand}}",
+        r"\left.\frac{\partial a}{\partial x}\right|_{\text{2nd operand}}",
+    ]
+    assert partials[2] == r"\frac{\partial b}{\partial x}"  # x and y: nothing to tell apart
+    assert [e["local"] for e in data["edges"][:2]] == [3.0, 3.0]

@@ -26,8 +26,11 @@ const KEYBOARD_ITEMS_MAX = 300;
 const FIT_SCALE = { legible: 0.6, max: 1.6, min: 0.05 };
 const PAD = 12;
 const ITEM = "[data-node], [data-edge], [data-for]"; // what a click selects (a number selects its item)
-const LEGEND_WIDTH = 640; // the drawing is never narrower than its key (both lines of it)
-const TENSOR_LEGEND_WIDTH = 1010; // … and its third part, the heatmaps' colours
+// The key's parts (value, gradient, and for arrays the heatmaps' colours), in user units:
+// on one line above a graph at least as wide, else one per line, so that a small graph on a
+// phone is not shrunk to fit a key wider than itself.
+const KEY_PARTS = [290, 310, 410];
+const KEY_LINE = 24;
 
 export function createGraphView(container, { onSelect = () => {}, label = "Computational graph" } = {}) {
   const doc = container.ownerDocument;
@@ -60,12 +63,14 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
     traveller.stop();
     clear(root);
     const tensor = Boolean(index.graph.tensor);
-    const width = Math.max(layout.width + OUTPUT_STUB + 2 * PAD, tensor ? TENSOR_LEGEND_WIDTH : LEGEND_WIDTH);
-    const height = layout.height + LEGEND_HEIGHT + 2 * PAD;
+    const graphWidth = layout.width + OUTPUT_STUB + 2 * PAD;
+    const key = keyPlacement(graphWidth, tensor);
+    const width = Math.max(graphWidth, key.width);
+    const height = layout.height + key.height + 2 * PAD;
     size = { width, height };
     root.setAttribute("viewBox", `0 0 ${round(width)} ${round(height)}`);
     const keyboard = index.graph.nodes.length + index.graph.edges.length <= KEYBOARD_ITEMS_MAX;
-    const scene = svg(doc, "g", { transform: `translate(${PAD},${LEGEND_HEIGHT + PAD})` });
+    const scene = svg(doc, "g", { transform: `translate(${PAD},${key.height + PAD})` });
     const edgeLayer = svg(doc, "g", { class: "bp-edges" });
     const nodeLayer = svg(doc, "g", { class: "bp-nodes" });
     const labelLayer = svg(doc, "g", { class: "bp-number-layer", "aria-hidden": "true" });
@@ -84,7 +89,7 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
     }
     parts.stub = drawOutputStub(doc, index.output, layout.nodes[index.output.id], markerIds);
     scene.append(edgeLayer, parts.stub.group, nodeLayer, labelLayer, traveller.layer);
-    root.append(markers(doc, markerIds), legend(doc, tensor), scene);
+    root.append(markers(doc, markerIds), legend(doc, tensor, key.at), scene);
     update(index);
     applyZoom();
   }
@@ -350,14 +355,25 @@ function markers(doc, ids) {
   return svg(doc, "defs", {}, [head(ids.forward, "bp-arrowhead"), head(ids.backward, "bp-arrowhead-back")]);
 }
 
+// Where the key's parts go, and the band of the drawing the key takes.
+function keyPlacement(graphWidth, tensor) {
+  const widths = tensor ? KEY_PARTS : KEY_PARTS.slice(0, 2);
+  const oneLine = widths.reduce((sum, w) => sum + w, 0) + 2 * PAD;
+  if (graphWidth >= oneLine) {
+    const at = widths.map((_, i) => ({ x: PAD + widths.slice(0, i).reduce((sum, w) => sum + w, 0), y: PAD + 16 }));
+    return { at, width: oneLine, height: LEGEND_HEIGHT };
+  }
+  const at = widths.map((_, i) => ({ x: PAD, y: PAD + 16 + i * KEY_LINE }));
+  return { at, width: Math.max(...widths) + 2 * PAD, height: LEGEND_HEIGHT + (widths.length - 1) * KEY_LINE };
+}
+
 // The key, drawn into the SVG itself so that it is part of every export.
-function legend(doc, tensor) {
-  const y = PAD + 16;
+function legend(doc, tensor, at) {
   const parts = [
-    svg(doc, "text", { class: "bp-value", x: PAD, y, "text-anchor": "start", text: "value: forward, above the wire" }),
-    svg(doc, "text", { class: "bp-grad", x: PAD + 290, y, "text-anchor": "start", text: "gradient: backward, below the wire" }),
+    svg(doc, "text", { class: "bp-value", x: at[0].x, y: at[0].y, "text-anchor": "start", text: "value: forward, above the wire" }),
+    svg(doc, "text", { class: "bp-grad", x: at[1].x, y: at[1].y, "text-anchor": "start", text: "gradient: backward, below the wire" }),
   ];
-  if (tensor) parts.push(heatLegend(doc, PAD + 600, y));
+  if (tensor) parts.push(heatLegend(doc, at[2].x, at[2].y));
   return svg(doc, "g", { class: "bp-legend", "aria-hidden": "true" }, parts);
 }
 

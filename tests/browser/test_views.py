@@ -95,6 +95,30 @@ def test_screenshot_phone(browser: Browser, live_server: str, traffic: Traffic) 
     )
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     screenshot(page, "phone", full_page=True)
+    # The key stacks above a graph narrower than it, so the graph is not shrunk to the key's
+    # width: the wire numbers stay readable (they were 9 px tall with the key on one line).
+    heights = page.eval_on_selector_all(
+        "[data-for] .bp-grad",
+        "els => els.map(e => e.getBoundingClientRect().height).filter(h => h > 0)",
+    )
+    assert heights and min(heights) >= 12, heights
+    page.context.close()
+
+
+def test_value_rows_do_not_overlap_on_a_wide_screen(
+    browser: Browser, live_server: str, traffic: Traffic
+) -> None:
+    page = open_page(browser, traffic, viewport={"width": 1920, "height": 1080})
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
+    boxes = page.eval_on_selector_all(
+        ".bp-var input, .bp-var button",
+        "els => els.map(e => { const r = e.getBoundingClientRect(); "
+        "return [r.left, r.top, r.right, r.bottom]; })",
+    )
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+            assert apart, (a, b)  # the [ ] button covered the slider's maximum field
     page.context.close()
 
 

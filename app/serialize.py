@@ -201,7 +201,8 @@ class _StaticParts:
         item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
         if gate.gate.pattern:
             item["pattern"] = gate.gate.pattern
-        twice = len(set(node.inputs)) < len(node.inputs)  # x*x: x fills both operands
+        inputs = node.inputs  # x*x: x fills both operands (a binary gate's test without a set)
+        twice = inputs[0] == inputs[1] if len(inputs) == 2 else len(set(inputs)) < len(inputs)
         for k, source in enumerate(node.inputs):
             partial = rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}"
             if twice and node.inputs.count(source) > 1:

@@ -138,9 +138,13 @@ def _check_name(name: str, at: int) -> None:
             message = f"{run!r} is a superscript: write a power with ^, as in x^{_digits(run)}"
         elif char in _SUBSCRIPTS:
             run = _leading(rest, _SUBSCRIPTS)
-            message = f"{run!r} is a subscript: write {name[:offset] or 'x'}_{_digits(run)}"
+            written = f"{name[:offset] or 'x'}_{_digits(run)}{rest[len(run) :]}"
+            message = f"{run!r} is a subscript: write {written}"
         elif char.isalpha():  # 𝑥, pasted from typeset text, would be a second x
-            message = f"{char!r} looks like {plain!r} but is another character: type {plain}"
+            message = (
+                f"{char!r} (U+{ord(char):04X}) looks like {plain!r} (U+{ord(plain[0]):04X}) but "
+                f"is another character: type {plain}"
+            )
         else:
             message = f"{char!r} can't be part of a name (names are letters, 0-9 and _)"
         raise ParseError(f"{message} (column {at + offset}).", at + offset)

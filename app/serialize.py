@@ -206,7 +206,7 @@ class _StaticParts:
         for k, source in enumerate(node.inputs):
             partial = rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}"
             if twice and node.inputs.count(source) > 1:
-                partial = rf"\left.{partial}\right|_{{\text{{{_ordinal(k)} operand}}}}"
+                partial = rf"\left.{partial}\right|_{{\text{{{_ordinal(k + 1)} operand}}}}"
             self.edges.append(
                 {
                     "id": f"e{self.edge_count}",
@@ -220,9 +220,10 @@ class _StaticParts:
             self.edge_count += 1
 
 
-def _ordinal(k: int) -> str:
-    """1st, 2nd, … for operand k (from 0), as the page's model.operandNote writes it."""
-    return ("1st", "2nd", "3rd")[k] if k < 3 else f"{k + 1}th"
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, …, 21st, as the page's model.operandNote."""
+    suffix = "th" if 11 <= n % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def _nodes(result: Evaluation) -> list[dict[str, Any]]:

@@ -192,7 +192,9 @@ def _with_convention(
     """`local` with the gate's kink convention applied, without the flag."""
     flagged = _with_kink_flag(gate, local)
     kink = gate.kink
-    if flagged is None or kink is None or (kink.at_kink_local, kink.local_and_kink) == (None, None):
+    if flagged is None or kink is None:
+        return local
+    if kink.at_kink_local is None and kink.local_and_kink is None:
         return local  # no convention overrides the formula: no kink test needed
 
     def local_by_convention(*args: float) -> tuple[float, ...]:

@@ -91,15 +91,16 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     input.setAttribute("aria-invalid", "true");
     error.dataset.position = position ?? "";
     const parts = [];
-    if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(unitIndex(expression, position))));
+    if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(expression, position)));
     parts.splice(1, 0, el(doc, "p", { class: "bp-error-message", text: message }));
     error.replaceChildren(...parts);
     error.classList.add("is-shown");
   }
 
-  function focusColumn(position) {
+  // Select the character at the API's column: one or two UTF-16 units (𝑥 is two).
+  function focusColumn(expression, position) {
     input.focus();
-    input.setSelectionRange(position, Math.min(position + 1, input.value.length));
+    input.setSelectionRange(unitIndex(expression, position), Math.min(unitIndex(expression, position + 1), input.value.length));
   }
 
   return {

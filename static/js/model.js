@@ -61,10 +61,14 @@ export function plainEdge(index, edge) {
 export function operandNote(index, edge) {
   const inputs = index.nodes.get(edge.target).inputs;
   if (inputs.filter((id) => id === edge.source).length < 2) return "";
-  return ` (${ORDINALS[edge.index] ?? `${edge.index + 1}th`} operand)`;
+  return ` (${ordinal(edge.index + 1)} operand)`;
 }
 
-const ORDINALS = ["1st", "2nd", "3rd"];
+// 1st, 2nd, 3rd, 4th, …, 11th, 12th, 13th, …, 21st: as app/serialize.py writes partial_latex.
+function ordinal(n) {
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? "th" : ({ 1: "st", 2: "nd", 3: "rd" }[n % 10] ?? "th");
+  return `${n}${suffix}`;
+}
 
 // What the inspector and screen readers say about a node.
 export function nodeSummary(index, node) {

@@ -152,3 +152,9 @@ def test_the_caret_counts_characters_as_the_api_does(page: Page, live_server: st
     assert error.get_attribute("data-position") == "4"
     assert error.locator("mark").inner_text() == "😀"
     assert error.locator(".bp-caret-line").all_inner_texts()[1].index("^") == 4
+    error.locator(".bp-caret-view").click()  # selects the whole emoji: two UTF-16 units
+    selected = page.evaluate(
+        "() => { const i = document.activeElement; "
+        "return i.value.slice(i.selectionStart, i.selectionEnd); }"
+    )
+    assert selected == "😀"

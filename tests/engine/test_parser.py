@@ -127,7 +127,8 @@ def test_intermediates_are_named_like_the_lecture() -> None:
         ("(x+1)³", ParseError, 5, "as in x^3"),
         ("w₁₀ * x", ParseError, 1, "subscript: write w_10"),
         ("x½", ParseError, 1, "'½' can't be part of a name"),
-        ("𝑥𝑦 + 1", ParseError, 0, "'𝑥' looks like 'x' but is another character: type x"),
+        ("𝑥𝑦 + 1", ParseError, 0, "'𝑥' (U+1D465) looks like 'x' (U+0078) but is another"),
+        ("x₁y", ParseError, 1, "subscript: write x_1y"),
     ],
 )
 def test_malformed_text_is_refused_with_its_column(

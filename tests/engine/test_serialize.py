@@ -68,3 +68,14 @@ def test_the_two_wires_of_x_times_x_are_told_apart_by_their_operand() -> None:
     ]
     assert partials[2] == r"\frac{\partial b}{\partial x}"  # x and y: nothing to tell apart
     assert [e["local"] for e in data["edges"][:2]] == [3.0, 3.0]
+
+
+def test_operands_past_the_twentieth_get_english_ordinals() -> None:
+    data = to_dict(
+        evaluate(parse("max(" + ", ".join(["x"] * 23) + ")", SETTINGS), {"x": 1.0}, SETTINGS)
+    )
+    marks = [e["partial_latex"].rsplit(r"\text{", 1)[1].rstrip("}") for e in data["edges"]]
+    assert [marks[i] for i in (0, 1, 2, 3, 10, 11, 12, 20, 21, 22)] == [
+        f"{n} operand"
+        for n in ("1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd")
+    ]

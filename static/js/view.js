@@ -26,9 +26,10 @@ const KEYBOARD_ITEMS_MAX = 300;
 const FIT_SCALE = { legible: 0.6, max: 1.6, min: 0.05 };
 const PAD = 12;
 const ITEM = "[data-node], [data-edge], [data-for]"; // what a click selects (a number selects its item)
-// The key's parts (value, gradient, and for arrays the heatmaps' colours), in user units:
-// on one line above a graph at least as wide, else one per line, so that a small graph on a
-// phone is not shrunk to fit a key wider than itself.
+// The key's parts (value, gradient, and for arrays the heatmaps' colours), in user units: on
+// one line above a graph at least as wide, or where the view has room for the line at full
+// size; else one per line, so that a small graph on a phone is not shrunk to fit a key wider
+// than itself.
 const KEY_PARTS = [290, 310, 410];
 const KEY_LINE = 24;
 
@@ -64,7 +65,7 @@ export function createGraphView(container, { onSelect = () => {}, label = "Compu
     clear(root);
     const tensor = Boolean(index.graph.tensor);
     const graphWidth = layout.width + OUTPUT_STUB + 2 * PAD;
-    const key = keyPlacement(graphWidth, tensor);
+    const key = keyPlacement(graphWidth, tensor, scroller.clientWidth);
     const width = Math.max(graphWidth, key.width);
     const height = layout.height + key.height + 2 * PAD;
     size = { width, height };
@@ -356,10 +357,10 @@ function markers(doc, ids) {
 }
 
 // Where the key's parts go, and the band of the drawing the key takes.
-function keyPlacement(graphWidth, tensor) {
+function keyPlacement(graphWidth, tensor, room) {
   const widths = tensor ? KEY_PARTS : KEY_PARTS.slice(0, 2);
   const oneLine = widths.reduce((sum, w) => sum + w, 0) + 2 * PAD;
-  if (graphWidth >= oneLine) {
+  if (graphWidth >= oneLine || room >= oneLine) {
     const at = widths.map((_, i) => ({ x: PAD + widths.slice(0, i).reduce((sum, w) => sum + w, 0), y: PAD + 16 }));
     return { at, width: oneLine, height: LEGEND_HEIGHT };
   }

@@ -80,7 +80,8 @@ def test_max_gate_inspector_shows_upstream_times_local(
     assert (
         "y > z" in y_card.locator("annotation").first.text_content() or ""
     )  # ∂b/∂y = 𝟙[y > z] = 1
-    assert "sel=" + gate in page.url
+    # The address follows a moment later (it is written at most every URL_MS).
+    page.wait_for_function(f"() => location.search.includes('sel={gate}')")
 
 
 def test_fan_out_node_shows_the_sum(page: Page, live_server: str) -> None:

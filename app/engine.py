@@ -113,7 +113,7 @@ def check_missing(graph: Graph, values: Mapping[str, object]) -> None:
 
 def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:
     """One float per node: the given value for inputs, the constant for constants."""
-    plan = graph.memo.get(_FAST_PLAN) or _plan(graph)
+    plan = _plan(graph)
     start = plan.constants.copy()
     try:
         for index, name in plan.inputs:
@@ -256,13 +256,8 @@ def _chunks(steps: list[tuple[Any, ...]]) -> _Chunks:
     return [steps[i : i + _CHECK_EVERY] for i in range(0, len(steps), _CHECK_EVERY)]
 
 
-# The passes look their plan up as graph.memo.get(_FAST_PLAN) or _plan(graph): for the
-# lecture's three gates a function call is a tenth of the pass.
-_FAST_PLAN, _IEEE_PLAN = "fast plan", "IEEE plan"
-
-
 def _plan(graph: Graph, fast: bool = True) -> _Plan:
-    key = _FAST_PLAN if fast else _IEEE_PLAN
+    key = "fast plan" if fast else "IEEE plan"
     plan: _Plan | None = graph.memo.get(key)
     if plan is None:
         plan = graph.memo[key] = _Plan(graph, fast)
@@ -273,7 +268,7 @@ def forward(graph: Graph, values: list[float], clock: Clock | None = None) -> No
     """Fill in every gate's value. The fast functions raise where IEEE 754 says inf or nan
     (log 0, 1/0, overflow); that is rare, so the whole pass then runs again on the IEEE ones."""
     try:
-        _forward((graph.memo.get(_FAST_PLAN) or _plan(graph)).forward, values, clock)
+        _forward(_plan(graph).forward, values, clock)
     except (ArithmeticError, ValueError):
         _forward(_plan(graph, fast=False).forward, values, clock)
 
@@ -295,9 +290,7 @@ def backward(graph: Graph, values: list[float], clock: Clock | None = None) -> E
     """Every edge's upstream, local and downstream gradient and kink flag, and every node's
     gradient; on the IEEE functions again if a fast one raises, as in `forward`."""
     try:
-        return _backward(
-            graph, (graph.memo.get(_FAST_PLAN) or _plan(graph)).backward, values, clock
-        )
+        return _backward(graph, _plan(graph).backward, values, clock)
     except (ArithmeticError, ValueError):
         return _backward(graph, _plan(graph, fast=False).backward, values, clock)
 

@@ -344,11 +344,10 @@ class Parser:
         low, high = GATES_BY_OP[frame.op].arity
         high = high or self.settings.max_args
         if not low <= count <= high:
-            wanted = f"{low} argument" if low == high == 1 else f"{low} arguments"
-            if low != high:
-                wanted = f"{low} to {high} arguments"
+            wanted = f"{low}" if low == high else f"{low} to {high}"
+            noun = "argument" if high == 1 else "arguments"
             raise ParseError(
-                f"{frame.op}() at column {frame.position} takes {wanted}, not {count}.",
+                f"{frame.op}() at column {frame.position} takes {wanted} {noun}, not {count}.",
                 frame.position,
             )
         args = tuple(self.operands[frame.operands_below :])

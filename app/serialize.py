@@ -201,11 +201,9 @@ class _StaticParts:
         item["definition_latex"] = f"{node.latex} = {fill(gate.forward_latex, operands)}"
         if gate.gate.pattern:
             item["pattern"] = gate.gate.pattern
-        inputs = node.inputs  # x*x: x fills both operands (a binary gate's test without a set)
-        twice = inputs[0] == inputs[1] if len(inputs) == 2 else len(set(inputs)) < len(inputs)
         for k, source in enumerate(node.inputs):
             partial = rf"\frac{{\partial {node.latex}}}{{\partial {operands[k]}}}"
-            if twice and node.inputs.count(source) > 1:
+            if node.inputs.count(source) > 1:  # x*x: x fills both operands
                 partial = rf"\left.{partial}\right|_{{\text{{{_ordinal(k + 1)} operand}}}}"
             self.edges.append(
                 {

@@ -72,16 +72,16 @@ def document_request_models(openapi: dict[str, Any]) -> dict[str, Any]:
     return openapi
 
 
-async def _validated(request: Request, model: type[Body]) -> Body:
+def _validated(content_type: str, body: bytes, model: type[Body]) -> Body:
     """The JSON body, validated by pydantic straight from the bytes. FastAPI's generic body
     handling decodes to Python objects first, then validates: for a small expression that
     cost as much as the computation (docs/evidence.md)."""
-    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type != "application/json" and not content_type.endswith("+json"):
+    media_type = content_type.split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.endswith("+json"):
         message = "The body must be JSON, sent with content-type: application/json"
         raise RequestValidationError([{"type": "content_type", "loc": (), "msg": message}])
     try:
-        return model.model_validate_json(await request.body())
+        return model.model_validate_json(body)
     except ValidationError as exc:
         raise RequestValidationError(value_errors_merged(exc.errors(include_url=False))) from None
 
@@ -106,10 +106,17 @@ async def _graph(text: str, values: dict[str, Any], options: Options, settings: 
 async def post_graph(request: Request) -> Response:
     """Build the gate graph of an expression, run forward and backward, and annotate every
     node (value, grad) and edge (value, upstream, local, downstream = upstream × local)."""
-    body = await _validated(request, GraphRequest)
-    o = body.options
+    content_type = request.headers.get("content-type", "")
+    return _json(await graph_answer(content_type, await request.body(), settings_of(request)))
+
+
+async def graph_answer(content_type: str, body: bytes, settings: Settings) -> bytes:
+    """The answer to POST /api/v1/graph, from the request's bytes. `app.shortcut` serves the
+    route with it as well, without FastAPI's per-request machinery."""
+    graph = _validated(content_type, body, GraphRequest)
+    o = graph.options
     options = Options(h=o.h, gradient_check=o.gradient_check, rtol=o.rtol, atol=o.atol)
-    return _json(await _graph(body.expression, body.values, options, settings_of(request)))
+    return await _graph(graph.expression, graph.values, options, settings)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
 from app.oembed import router as oembed_router
 from app.pages import router as pages_router
 from app.pages import static_files
+from app.shortcut import GraphShortcut
 from app.symbolic import warm_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -108,7 +109,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)
     # The last added runs first: the security headers and CORS wrap every answer, the size
-    # limit's 413 included, so a page on another origin can read why it was refused.
+    # limit's 413 included, so a page on another origin can read why it was refused. The
+    # shortcut, innermost, answers POST /api/v1/graph inside all three.
+    app.add_middleware(GraphShortcut)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)

@@ -527,15 +527,18 @@ def _shifted(
     plan: _Plan, values: list[float], index: int, h: float, clock: Clock
 ) -> tuple[float, float, bool]:
     """The output with node `index` moved by +h and by -h, and whether a kinked gate changes
-    piece in between; only the cone is recomputed, on a copy of the forward values."""
-    cone, output = plan.cone(index), plan.output
-    at_start = cone.branches(values)
+    piece in between; only the cone is recomputed, on copies of the forward values."""
+    cone = plan.cone(index)
+    # A small cone is checked against the clock once, not once per chunk of each pass.
+    long_pass = clock if len(cone.chunks) > 1 else None
+    ahead, behind = values.copy(), values.copy()
+    ahead[index] += h
+    behind[index] -= h
+    _forward(cone.chunks, ahead, long_pass)
+    _forward(cone.chunks, behind, long_pass)
+    clock.check()
     crosses = False
-    outputs = []
-    for step in (h, -h):
-        shifted = values.copy()
-        shifted[index] += step
-        _forward(cone.chunks, shifted, clock)
-        outputs.append(shifted[output])
-        crosses = crosses or cone.branches(shifted) != at_start
-    return outputs[0], outputs[1], crosses
+    if cone.kinks:
+        at_start = cone.branches(values)
+        crosses = cone.branches(ahead) != at_start or cone.branches(behind) != at_start
+    return ahead[plan.output], behind[plan.output], crosses

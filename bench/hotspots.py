@@ -1,6 +1,7 @@
 """Where the time goes, sampled by py-spy: the API server under load, or one workload in a loop.
 
     bench/.venv/bin/python -m bench.hotspots server               # uvicorn + wrk, lecture POST
+    bench/.venv/bin/python -m bench.hotspots server --app bench.floor_app:app   # the floor
     bench/.venv/bin/python -m bench.hotspots engine "sum of 10k products"
 
 Prints the share of samples by stage (the first rule that matches a stack wins, read from the
@@ -96,10 +97,10 @@ def _where(frame: str) -> str:
     return f"{place.rstrip(')').rsplit(':', 1)[0]}:{function}"
 
 
-def server(seconds: float, rate: int, top: int) -> None:
+def server(seconds: float, rate: int, top: int, asgi_app: str) -> None:
     from bench.wrk import wrk
 
-    with serve("app.main:app", cpu=1) as app:
+    with serve(asgi_app, cpu=1) as app:
         wrk(app.url, "lecture.lua", 2, cpu=0)
         load = subprocess.Popen(
             [sys.executable, "-c", "import sys; from bench.wrk import wrk; "
@@ -109,7 +110,7 @@ def server(seconds: float, rate: int, top: int) -> None:
         time.sleep(1)
         stacks = record(app.pid, seconds, rate)
         rate_under_profiler = load.communicate(timeout=seconds + 120)[0].strip()
-    print(f"uvicorn under wrk (lecture POST, new x each), {seconds:g} s at {rate} Hz; "
+    print(f"{asgi_app} under uvicorn and wrk (lecture POST, new x each), {seconds:g} s at {rate} Hz; "
           f"{float(rate_under_profiler):.0f} req/s while sampled")  # fmt: skip
     report(stacks, top)
 
@@ -136,11 +137,12 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=250, help="samples per second")
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--keep", type=Path, help="copy py-spy's raw (folded) stacks here")
+    parser.add_argument("--app", default="app.main:app", help="server: the ASGI app to load")
     args = parser.parse_args()
     global KEEP
     KEEP = args.keep
     if args.what == "server":
-        server(args.seconds, args.rate, args.top)
+        server(args.seconds, args.rate, args.top, args.app)
     else:
         engine(args.workload, args.seconds, args.rate, args.top)
 

@@ -110,8 +110,8 @@ def server(seconds: float, rate: int, top: int, asgi_app: str) -> None:
         time.sleep(1)
         stacks = record(app.pid, seconds, rate)
         rate_under_profiler = load.communicate(timeout=seconds + 120)[0].strip()
-    print(f"{asgi_app} under uvicorn and wrk (lecture POST, new x each), {seconds:g} s at {rate} Hz; "
-          f"{float(rate_under_profiler):.0f} req/s while sampled")  # fmt: skip
+    print(f"{asgi_app} under uvicorn and wrk (lecture POST, new x each), {seconds:g} s at "
+          f"{rate} Hz; {float(rate_under_profiler):.0f} req/s while sampled")  # fmt: skip
     report(stacks, top)
 
 

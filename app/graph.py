@@ -121,11 +121,12 @@ class GraphBuilder:
         return node.index
 
     def variable(self, name: str, position: int) -> int:
-        if name not in self.variables:
+        index = self.variables.get(name)
+        if index is None:
             span = (position, position + len(name))
             node = Node(len(self.nodes), INPUT, name, span, position, latex=latex_name(name))
-            self.variables[name] = self._add(node)
-        return self.variables[name]
+            index = self.variables[name] = self._add(node)
+        return index
 
     def constant(self, value: float, text: str, latex: str, span: tuple[int, int]) -> int:
         node = Node(len(self.nodes), CONSTANT, text, span, span[0], constant=value, latex=latex)
@@ -164,11 +165,16 @@ def _connect(graph: Graph) -> None:
     requires, edges, first_edge = graph.requires_grad, graph.edges, graph.first_edge
     for node in graph.nodes:
         first_edge.append(len(edges))
-        needs_grad = node.kind == INPUT
-        for k, source in enumerate(node.inputs):
-            edges.append((source, node.index, k))
-            needs_grad = needs_grad or requires[source]
-        requires.append(needs_grad)
+        inputs, index = node.inputs, node.index
+        if not inputs:
+            requires.append(node.kind == INPUT)
+        elif len(inputs) == 2:  # most gates: spelled out, as the engine's steps are
+            a, b = inputs
+            edges += ((a, index, 0), (b, index, 1))
+            requires.append(requires[a] or requires[b])
+        else:
+            edges += [(source, index, k) for k, source in enumerate(inputs)]
+            requires.append(any(requires[source] for source in inputs))
 
 
 def _name_intermediates(graph: Graph) -> None:

@@ -96,19 +96,20 @@ def tokenize(text: str, clock: Clock | None = None) -> list[Token]:
     for count, match in enumerate(_TOKEN.finditer(text)):
         if clock is not None and count % _CHECK_EVERY == 0:
             clock.check()
-        kind = match.lastgroup
+        kind = match.lastgroup or ""
         if kind == "space":
             continue
-        if kind == "other":
-            char = match[0]
-            message = _WHY_NOT.get(char, f"Unexpected character {char!r}")
-            raise ParseError(f"{message} (column {match.start()}).", match.start())
-        if kind == "op" and match[0] == "(" and tokens and _calls(tokens[-1], match.start()):
+        word, at = match[0], match.start()
+        if kind == "name":
+            if not word.isascii():
+                _check_name(word, at)
+        elif kind == "other":
+            message = _WHY_NOT.get(word, f"Unexpected character {word!r}")
+            raise ParseError(f"{message} (column {at}).", at)
+        elif word == "(" and tokens and _calls(tokens[-1], at):
             tokens[-1].kind = "call"
             continue
-        if kind == "name" and not match[0].isascii():
-            _check_name(match[0], match.start())
-        tokens.append(Token(kind or "", match[0], match.start()))
+        tokens.append(Token(kind, word, at))
     tokens.append(Token("end", "", len(text)))
     return tokens
 

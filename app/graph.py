@@ -73,6 +73,20 @@ class Node:
         return f"<Node {self.id} {what} {self.name!r}" + (f" ({inputs})>" if inputs else ">")
 
 
+@dataclass(frozen=True, slots=True)
+class Lookalike:
+    """A variable typed before a bracket whose name resembles a function's: `sigmod (x)`."""
+
+    function: str
+    position: int  # where that use was typed
+
+    def note(self, name: str) -> str:
+        return (
+            f"{name} at column {self.position} is a variable, so '{name} (…)' multiplies it by "
+            f"the bracket: did you mean {self.function}(…)?"
+        )
+
+
 @dataclass(slots=True)
 class Graph:
     text: str
@@ -83,6 +97,7 @@ class Graph:
     first_edge: list[int] = field(default_factory=list)  # per node, its first incoming edge
     requires_grad: list[bool] = field(default_factory=list)  # depends on some input
     tensor_ops: bool = False  # uses a gate that only exists for arrays (@, .T, sum, …)
+    lookalikes: dict[str, Lookalike] = field(default_factory=dict)  # by variable name
     # What serialisers derive from the structure alone, kept here because parsed graphs are
     # cached and reused with new values.
     memo: dict[str, Any] = field(default_factory=dict)

@@ -26,12 +26,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import get_close_matches
 
 from app.clock import Clock
 from app.config import Settings
 from app.errors import ParseError, TooLarge, UnknownName
 from app.gates import CONSTANTS, FUNCTION_NAMES, GATES_BY_OP, POWER, PRODUCT, SUM, UNARY
-from app.graph import Graph, GraphBuilder
+from app.graph import INPUT, Graph, GraphBuilder, Lookalike
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
@@ -170,6 +171,7 @@ class Parser:
         self.spans: list[tuple[int, int]] = []
         self.frames: list[Frame] = []
         self.depth = 0
+        self.lookalikes: dict[str, Lookalike] = {}
 
     def parse(self, clock: Clock | None = None) -> Graph:
         expect_operand = True
@@ -183,7 +185,9 @@ class Parser:
             else:
                 expect_operand = self._after_operand(token)
         self._reduce_all()
-        return self.builder.finish(self.operands[-1])
+        graph = self.builder.finish(self.operands[-1])
+        graph.lookalikes = self.lookalikes
+        return graph
 
     # -- in operand position ------------------------------------------------------------------
 
@@ -260,9 +264,11 @@ class Parser:
         self._push(self.builder.gate(op, inputs, at, span), span)
 
     def _unknown_function(self, name: str, at: int) -> str:
+        close = get_close_matches(name, FUNCTION_NAMES, n=1, cutoff=0.75)
+        guess = f"did you mean {close[0]}? " if close else ""
         known = ", ".join(sorted(FUNCTION_NAMES))
         return (
-            f"Unknown function {name!r} at column {at}; known functions are {known} "
+            f"Unknown function {name!r} at column {at}; {guess}known functions are {known} "
             f"(for a product write {name}*(…))."
         )
 
@@ -293,6 +299,8 @@ class Parser:
             self._postfix(token)
             return False
         if token.kind in ("name", "call") or token.text == "(":
+            if token.text == "(":
+                self._note_lookalike(self.operands[-1], self.spans[-1][0])
             self._push_binary(*_IMPLICIT, token.position)  # implicit multiplication
             return self._operand(token)
         before = self.text[: token.position].rstrip()[-20:]
@@ -300,6 +308,16 @@ class Parser:
             f"Missing operator between {before!r} and {token.text!r} at column {token.position}.",
             token.position,
         )
+
+    def _note_lookalike(self, operand: int, at: int) -> None:
+        """`sigmod (x)` is the product of a variable and a bracket, as `x (y+1)` is; where the
+        variable's name resembles a function's, the learner probably meant the call."""
+        node = self.builder.nodes[operand]
+        if node.kind != INPUT or node.name in self.lookalikes:
+            return
+        close = get_close_matches(node.name, FUNCTION_NAMES, n=1, cutoff=0.75)
+        if close:
+            self.lookalikes[node.name] = Lookalike(close[0], at)
 
     def _postfix(self, token: Token) -> None:
         """`.T` or `[k]` applies at once to the value just read: nothing binds tighter."""

@@ -298,6 +298,7 @@ def _response(
     graph = result.graph
     forward_order, backward_order, latex = _structure(graph, latex_max_nodes)
     warnings = [nf.message for nf in result.non_finite] + result.warnings
+    warnings += [lookalike.note(name) for name, lookalike in graph.lookalikes.items()]
     if latex is None:
         warnings.append(f"The expression is too large to typeset ({len(graph.nodes):,} nodes).")
     return {

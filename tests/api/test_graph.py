@@ -138,3 +138,22 @@ def test_dependency_overrides_reach_the_api_routes(settings: Settings) -> None:
     response = TestClient(app).get("/api/v1/graph", params={"expr": "x + y", "x": 1, "y": 2})
     assert response.status_code == 413
     assert "max_chars" in response.json()["detail"]["message"]
+
+
+def test_a_misspelt_function_before_a_bracket_is_answered_with_a_hint(client: TestClient) -> None:
+    """`sigmod (x)` is a product of two variables; the answer computes it and says what was
+    probably meant, and a request without sigmod's value says it too."""
+    body = {"expression": "sigmod (x)", "values": {"sigmod": 2, "x": 3}}
+    data = client.post("/api/v1/graph", json=body).json()
+    assert data["value"] == 6.0
+    assert data["gradients"] == {"sigmod": 3.0, "x": 2.0}
+    assert data["warnings"] == [
+        "sigmod at column 0 is a variable, so 'sigmod (…)' multiplies it by the bracket: "
+        "did you mean sigmoid(…)?"
+    ]
+    detail = client.post("/api/v1/graph", json={**body, "values": {"x": 3}}).json()["detail"]
+    assert detail["message"] == (
+        "No value was given for sigmod (did you mean sigmoid(…)? a name before a bracket is a "
+        "product)."
+    )
+    assert detail["missing"] == ["sigmod"]

@@ -6,7 +6,7 @@ import pytest
 
 from app.config import Settings
 from app.errors import ExpressionError, ParseError, TooLarge, UnknownName
-from app.graph import Graph
+from app.graph import Graph, Lookalike
 from app.parser import parse
 
 SETTINGS = Settings()
@@ -112,6 +112,7 @@ def test_intermediates_are_named_like_the_lecture() -> None:
         ("()", ParseError, 0, "Empty parentheses"),
         ("foo(x)", UnknownName, 0, "foo"),
         ("2 + bar(x)", UnknownName, 4, "bar"),
+        ("tanhh(x)", UnknownName, 0, "'tanhh' at column 0; did you mean tanh? known functions"),
         ("x!", ParseError, 1, "Factorial"),
         ("'x'", ParseError, 0, "String"),
         ("x.__class__", ParseError, 1, "attribute"),
@@ -265,3 +266,25 @@ def test_each_gate_spans_the_text_it_was_typed_as(text: str, typed: list[str]) -
     graph = parse(text, SETTINGS)
     gates = [n for n in graph.nodes if n.gate is not None]
     assert [text[n.span[0] : n.span[1]] for n in gates] == typed
+
+
+@pytest.mark.parametrize(
+    ("text", "lookalikes"),
+    [
+        ("sigmod (x)", {"sigmod": Lookalike("sigmoid", 0)}),
+        ("relu(x) + sine (x) * sine", {"sine": Lookalike("sin", 10)}),  # the use before "("
+        ("sigmod(x)", None),  # directly before its bracket: a call, to an unknown function
+        ("x (y + 1)", {}),  # a name unlike any function's: the product the README describes
+        ("sigmod * (x)", {}),  # an explicit product was meant
+        ("tanh (x)", {}),  # a function's name before a space and a bracket is a call
+        ("2 (x)", {}),
+    ],
+)
+def test_a_variable_that_looks_like_a_function_before_a_bracket_is_noted(
+    text: str, lookalikes: dict[str, Lookalike] | None
+) -> None:
+    if lookalikes is None:
+        with pytest.raises(UnknownName):
+            parse(text, SETTINGS)
+        return
+    assert parse(text, SETTINGS).lookalikes == lookalikes

@@ -20,8 +20,9 @@ const KATEX_CSS = new URL("vendor/katex-0.19.1/katex.min.css", STATIC);
 const LECTURE = { expr: "(x+y)*max(y,z)", values: "x=1,y=2,z=0" };
 
 // "x=1, y=2;z=-0.5" → {x: 1, y: 2, z: -0.5}; a value may be a vector or a matrix in JSON,
-// "W=[[1, 2], [3, 4]], x=[1, -1]". Pieces that are not name=value are skipped.
-export function parseValues(text) {
+// "W=[[1, 2], [3, 4]], x=[1, -1]". Pieces that are not name=value are skipped, each with a
+// warning on the console for the page's author: the graph then asks for those values itself.
+export function parseValues(text, warn = (message) => console.warn(message)) {
   const values = {};
   for (const piece of topLevelPieces(text ?? "")) {
     const at = piece.indexOf("=");
@@ -29,8 +30,15 @@ export function parseValues(text) {
     const written = piece.slice(at + 1).trim();
     const value = written.startsWith("[") ? parseValue(written) : written === "" ? null : Number(written);
     if (at > 0 && name && (Array.isArray(value) || Number.isFinite(value))) values[name] = value;
+    else warn(`<backprop-graph> skipped ${JSON.stringify(piece.trim())} in its values attribute: ${whyNot(piece)}.`);
   }
   return values;
+}
+
+function whyNot(piece) {
+  const opened = piece.split("[").length - piece.split("]").length;
+  if (opened > 0) return "a '[' is not closed, so the rest of the attribute was read as one value";
+  return "write name=number, name=[…] for a vector or name=[[…], …] for a matrix, all finite";
 }
 
 // Split at commas, semicolons and spaces outside brackets (a matrix's commas stay inside).

@@ -96,13 +96,25 @@ def test_the_elements_values_attribute_takes_numbers_vectors_and_matrices(
     parsed = page.evaluate(
         """async () => {
           const {parseValues} = await import('/static/embed.js');
-          return [parseValues('x=1,y=2, z=-0.5'), parseValues('W=[[1, 2], [3, 4]], x=[1,-1];b=0.5'),
-                  parseValues('x=abc, y=[1,, ], z=Infinity, =3, w=[[1], [2, 3]], v=2')];
+          const warnings = [];
+          const parse = (text) => parseValues(text, (message) => warnings.push(message));
+          return [parse('x=1,y=2, z=-0.5'), parse('W=[[1, 2], [3, 4]], x=[1,-1];b=0.5'),
+                  parse('x=abc, y=[1,, ], z=Infinity, =3, w=[[1], [2, 3]], v=2'),
+                  parse('b=1, W=[[1, 2], [3, 4] x=1'), warnings];
         }"""
     )
     assert parsed[0] == {"x": 1, "y": 2, "z": -0.5}
     assert parsed[1] == {"W": [[1, 2], [3, 4]], "x": [1, -1], "b": 0.5}
     assert parsed[2] == {"v": 2}  # the broken, infinite, nameless and ragged ones are skipped
+    assert parsed[3] == {"b": 1}  # the unclosed bracket took x=1 in
+    skipped = "<backprop-graph> skipped {} in its values attribute: {}."
+    form = "write name=number, name=[…] for a vector or name=[[…], …] for a matrix, all finite"
+    unclosed = "a '[' is not closed, so the rest of the attribute was read as one value"
+    assert parsed[4] == [
+        *(skipped.format(f'"{p}"', form) for p in ["x=abc", "y=[1,, ]", "z=Infinity", "=3"]),
+        skipped.format('"w=[[1], [2, 3]]"', form),
+        skipped.format('"W=[[1, 2], [3, 4] x=1"', unclosed),
+    ]
 
 
 def test_views_mount_inside_a_shadow_root(page: Page, live_server: str) -> None:

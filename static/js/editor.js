@@ -74,14 +74,14 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
   }
 
   function makeRow(name, value, range) {
-    if (isTensor(value)) return jsonRow(doc, name, value, { valueChanged });
+    if (isTensor(value)) return jsonRow(doc, name, value, { valueChanged, valueInvalid });
     return variableRow(doc, name, value, range, { valueChanged, onRange, onJson: () => replaceRow(name, value, { focus: true }) });
   }
 
   // Swap a slider row for a JSON row in place (its value stays what it was).
   function replaceRow(name, value, { focus = false } = {}) {
     const old = rows.get(name);
-    const row = jsonRow(doc, name, old.current?.() ?? value, { valueChanged });
+    const row = jsonRow(doc, name, old.current?.() ?? value, { valueChanged, valueInvalid });
     old.element.replaceWith(row.element);
     rows.set(name, row);
     if (focus) row.focus();
@@ -94,6 +94,16 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     if (position != null) parts.push(...caretView(doc, expression, position, () => focusColumn(expression, position)));
     parts.splice(1, 0, el(doc, "p", { class: "bp-error-message", text: message }));
     error.replaceChildren(...parts);
+    error.classList.add("is-shown");
+  }
+
+  // A JSON value that can't be read is not sent, so the last answer's error (which may be
+  // about the value before it) gives way to what is wrong with this one.
+  function valueInvalid(name) {
+    input.removeAttribute("aria-invalid");
+    delete error.dataset.position;
+    const message = `${name} is not a vector or a matrix yet: write [1, 2] or [[1, 2], [3, 4]], with finite numbers and rows of equal length.`;
+    error.replaceChildren(el(doc, "p", { class: "bp-error-message", text: message }));
     error.classList.add("is-shown");
   }
 
@@ -163,7 +173,7 @@ function caretView(doc, expression, position, onClick) {
 
 // A vector or matrix, typed as JSON: [1, 2] or [[1, 2], [3, 4]] (a plain number is accepted
 // too). Only well-formed values are sent; a malformed one is marked and waits for a fix.
-function jsonRow(doc, name, value, { valueChanged }) {
+function jsonRow(doc, name, value, { valueChanged, valueInvalid }) {
   const id = uniqueId("bp-var");
   const field = el(doc, "input", {
     id,
@@ -183,6 +193,7 @@ function jsonRow(doc, name, value, { valueChanged }) {
     const parsed = parseValue(field.value);
     field.toggleAttribute("aria-invalid", parsed === null);
     if (parsed !== null) valueChanged(name, parsed);
+    else valueInvalid(name);
   });
   return {
     element,

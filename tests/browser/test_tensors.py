@@ -158,6 +158,28 @@ def test_matrix_values_round_trip_through_the_url(page: Page, live_server: str) 
     assert page.inner_text(".bp-result").startswith("f = −3")
 
 
+def test_a_value_that_is_not_yet_a_matrix_replaces_the_last_error(
+    page: Page, live_server: str
+) -> None:
+    """A shape error, then a ragged W: the error under the expression is now about W as typed
+    (nothing was sent); a W that fits clears it and computes."""
+    url = f"{live_server}/?expr={quote('sum(W @ x)')}&W={quote('[[1,2,3]]')}&x={quote('[1,-1]')}"
+    open_app(page, url, state="error")
+    assert "shape" in page.inner_text(".bp-error").lower()
+    page.fill("[data-var=W] input", "[[1,2],[3]]")
+    page.wait_for_selector("[data-var=W] input[aria-invalid]")
+    assert page.inner_text(".bp-error") == (
+        "W is not a vector or a matrix yet: write [1, 2] or [[1, 2], [3, 4]], with finite "
+        "numbers and rows of equal length."
+    )
+    assert page.get_attribute(".bp-expr-input", "aria-invalid") is None  # the expression is fine
+    screenshot(page, "ragged-matrix-value")
+    page.fill("[data-var=W] input", "[[1,2],[3,5]]")
+    wait_for_state(page)
+    assert page.inner_text(".bp-error") == ""
+    assert page.inner_text(".bp-result").startswith("f = −3")  # 1−2 + 3−5
+
+
 def strongest_of_blocks(matrix: np.ndarray, row_step: int, col_step: int) -> list[float]:
     """Row by row, each block's entry of largest magnitude, sign kept (independently of the
     page's JavaScript)."""

@@ -13,8 +13,9 @@ const STYLE_PROPERTIES = [
 const PNG_MAX_SIDE = 16000; // browsers refuse canvases much larger than this
 const PNG_MAX_AREA = 120e6;
 
-// A standalone SVG document: styles inlined, a background, natural size.
-export function standaloneSvg(svgElement) {
+// A standalone SVG document: styles inlined, a background, natural size. For a still image
+// (a PNG), without what only hovering shows.
+export function standaloneSvg(svgElement, { still = false } = {}) {
   const clone = svgElement.cloneNode(true);
   const view = svgElement.ownerDocument.defaultView;
   const originals = [svgElement, ...svgElement.querySelectorAll("*")];
@@ -25,6 +26,7 @@ export function standaloneSvg(svgElement) {
     for (const attribute of ["tabindex", "role", "aria-label", "aria-roledescription"]) copies[i].removeAttribute(attribute);
   });
   for (const token of clone.querySelectorAll(".bp-tokens > *")) token.remove();
+  if (still) for (const hint of clone.querySelectorAll(".bp-hover-hint")) hint.remove();
   const [, , width, height] = svgElement.getAttribute("viewBox").split(" ").map(Number);
   clone.setAttribute("xmlns", SVG_NS);
   clone.setAttribute("width", width);
@@ -79,7 +81,7 @@ export function fileStem(expression) {
 export async function exportAs(kind, { doc, svgElement, raw, expression }) {
   const stem = fileStem(expression);
   if (kind === "json") return download(doc, new Blob([raw], { type: "application/json" }), `${stem}.json`);
-  const drawing = standaloneSvg(svgElement);
+  const drawing = standaloneSvg(svgElement, { still: kind === "png" });
   if (kind === "svg") return download(doc, new Blob([drawing.text], { type: "image/svg+xml" }), `${stem}.svg`);
   return download(doc, await pngBlob(doc, drawing), `${stem}.png`);
 }

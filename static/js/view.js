@@ -385,7 +385,11 @@ function heatLegend(doc, x, y) {
     square(0, "is-neg"),
     svg(doc, "text", { x: x + 20, y, text: "< 0" }),
     square(58, "is-pos"),
-    svg(doc, "text", { x: x + 78, y, text: "> 0 (stronger = larger; hover for numbers)" }),
+    svg(doc, "text", { x: x + 78, y }, [
+      "> 0 (stronger = larger",
+      svg(doc, "tspan", { class: "bp-hover-hint", text: "; hover for numbers" }), // not in a PNG
+      ")",
+    ]),
   ]);
 }
 

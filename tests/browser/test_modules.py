@@ -175,3 +175,23 @@ def test_exports_svg_png_and_json(page: Page, live_server: str, api: httpx.Clien
     width = struct.unpack(">I", png[16:20])[0]
     view_width = float(page.get_attribute(".bp-graph", "viewBox").split()[2])  # type: ignore[union-attr]
     assert width == round(2 * view_width)
+
+
+def test_a_still_export_of_a_matrix_graph_does_not_ask_to_hover(
+    page: Page, live_server: str
+) -> None:
+    """The heatmaps' key says "hover for numbers": true on the page and in the SVG (its
+    squares keep their titles), not in a PNG."""
+    open_app(page, permalink(live_server, "sum(W @ x)", {}) + "&W=[[1,2],[3,4]]&x=[1,-1]")
+    texts = page.evaluate(
+        """async () => {
+          const {standaloneSvg} = await import('/static/js/export.js');
+          const drawing = document.querySelector('.bp-graph');
+          return [drawing.textContent, standaloneSvg(drawing).text,
+                  standaloneSvg(drawing, {still: true}).text];
+        }"""
+    )
+    on_page, as_svg, as_png = texts
+    assert "(stronger = larger; hover for numbers)" in on_page
+    assert "hover for numbers" in as_svg and as_svg.count("<title") == 16  # one per entry drawn
+    assert "hover for numbers" not in as_png and "(stronger = larger)" in as_png

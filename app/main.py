@@ -110,8 +110,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, unexpected_error)
     # The last added runs first: the security headers and CORS wrap every answer, the size
     # limit's 413 included, so a page on another origin can read why it was refused. The
-    # shortcut, innermost, answers POST /api/v1/graph inside all three.
-    app.add_middleware(GraphShortcut)
+    # shortcut, innermost, answers POST /api/v1/graph inside all three; with telemetry on, the
+    # declared route does, so that traces and metrics name it.
+    if not settings.telemetry:
+        app.add_middleware(GraphShortcut)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
     app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)

@@ -1,5 +1,6 @@
 """What each layer of the HTTP path costs, in this process (no network): the lecture POST with a
-new x each time through the floor app, the app, the app without its shortcut (the declared
+new x each time through the floor app (through its FastAPI route, and answered before FastAPI's
+routing as the app's shortcut answers), the app, the app without its shortcut (the declared
 FastAPI route answers), the app without its other middleware, the app with FastAPI's telemetry
 on, the same route written the generic FastAPI way (a `GraphRequest`
 body parameter and a sync `Depends(get_settings)`), and `explain_json` alone.
@@ -88,6 +89,7 @@ def engine_alone(n: int = 200) -> float:
 async def main() -> None:
     apps: dict[str, Any] = {
         "floor app (parse JSON, fixed bytes)": bench.floor_app.app,
+        "floor app, before FastAPI's routing": bench.floor_app.shortcut_app,
         "the app": create_app(SETTINGS),
         "the app without its shortcut (FastAPI route)": without_shortcut(),
         "the app, no middleware but the shortcut": without_middleware(),

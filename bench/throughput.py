@@ -99,10 +99,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=6, help="rounds per server (default 6)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--app", default="app.main:app", help="the ASGI app to measure")
+    parser.add_argument(
+        "--floor",
+        default="bench.floor_app:app",
+        help="the floor: bench.floor_app:app (a FastAPI route, as issue #6 defines it) or "
+        "bench.floor_app:shortcut_app (answered before FastAPI's routing, as the app is)",
+    )
     parser.add_argument("--skip-cost", action="store_true", help="only the throughput")
     args = parser.parse_args()
     print(time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), f"{os.cpu_count()} cores")
-    with serve(args.app, cpu=1) as app, serve("bench.floor_app:app", cpu=1) as floor:
+    print(f"app {args.app}, floor {args.floor}")
+    with serve(args.app, cpu=1) as app, serve(args.floor, cpu=1) as floor:
         if not args.skip_cost:
             per_request_table(app.url)
         throughput(app.url, floor.url, args)

@@ -1,5 +1,6 @@
-"""The shortcut serves POST /api/v1/graph exactly as the declared FastAPI route would: the same
-status, headers and bytes, errors included, with the app's middleware around it."""
+"""The shortcut serves POST /api/v1/graph as the declared FastAPI route would: the same status,
+headers and bytes, errors included, with the app's middleware around it. The one deliberate
+difference: a client that leaves mid-body gets no answer (the route logs a 500)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from typing import Any
 import orjson
 import pytest
 import sympy as sp
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from starlette.types import Message, Receive, Scope, Send
 
-from app import shortcut
+from app import api, shortcut
 from app.config import Settings
+from app.errors import ExpressionError
 from app.main import create_app
 from app.shortcut import GraphShortcut
 from tests.reference import gradient
@@ -32,7 +35,8 @@ def route_only(settings: Settings) -> FastAPI:
 
 @pytest.fixture(scope="module")
 def clients() -> tuple[TestClient, TestClient]:
-    settings = Settings(max_body_bytes=20_000, max_chars=100)
+    # inline_max_chars is below the thread-pool request's length, max_chars above it
+    settings = Settings(max_body_bytes=20_000, max_chars=200, inline_max_chars=100)
     return TestClient(create_app(settings)), TestClient(route_only(settings))
 
 
@@ -51,8 +55,16 @@ REQUESTS: dict[str, tuple[bytes, dict[str, str]]] = {
     "wrong content type": (LECTURE, {"content-type": "text/plain"}),
     "no content type": (LECTURE, {}),
     "body too large": (b'{"expression": "' + b"x+" * 20_000 + b'x", "values": {"x": 1}}', JSON),
-    "expression too long": (b'{"expression": "' + b"x+" * 60 + b'x", "values": {"x": 1}}', JSON),
+    "expression too long": (b'{"expression": "' + b"x+" * 120 + b'x", "values": {"x": 1}}', JSON),
     "cross-origin": (LECTURE, {**JSON, "origin": "https://course.example"}),
+    "thread pool": (
+        b'{"expression": "'
+        + b"+".join(b"x%d" % i for i in range(40))
+        + b'", "values": {'
+        + b",".join(b'"x%d": %d' % (i, i) for i in range(40))
+        + b"}}",
+        JSON,
+    ),
 }
 
 
@@ -87,10 +99,18 @@ def test_the_shortcut_serves_the_route_itself() -> None:
 
 
 def test_the_shortcut_serves_below_a_root_path() -> None:
-    client = TestClient(create_app(Settings()), root_path="/explorer")
-    response = client.post("/explorer/api/v1/graph", content=LECTURE, headers=JSON)
-    assert response.status_code == 200
-    assert response.json()["value"] == 6.0
+    app = create_app(Settings())
+
+    async def unreachable(scope: Scope, receive: Receive, send: Send) -> None:
+        raise AssertionError("the shortcut let a request below the root path through")
+
+    shortcut = GraphShortcut(unreachable)
+    path, root = "/explorer/api/v1/graph", "/explorer"
+    sent = asyncio.run(_call(shortcut, app, "POST", path, LECTURE, root_path=root))
+    assert sent[0]["status"] == 200
+    assert _json(sent)["value"] == 6.0
+    client = TestClient(app, root_path=root)  # and through the whole app, as deployed
+    assert client.post(path, content=LECTURE, headers=JSON).json()["value"] == 6.0
 
 
 def test_a_chunked_body_is_read_whole() -> None:
@@ -107,21 +127,67 @@ def test_a_client_that_leaves_gets_no_answer() -> None:
     assert sent == []
 
 
-def test_an_unexpected_error_is_a_logged_500(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_is_the_routes_logged_500(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Raised on to ServerErrorMiddleware, outside the other middleware, as from the route:
+    the same bytes and headers, and the error in the log."""
+
     async def broken(*args: Any) -> bytes:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(shortcut, "graph_answer", broken)
-    client = TestClient(create_app(Settings()), raise_server_exceptions=False)
-    response = client.post("/api/v1/graph", content=LECTURE, headers=JSON)
-    assert response.status_code == 500
-    assert response.json()["detail"]["message"] == (
+    monkeypatch.setattr(api, "graph_answer", broken)
+    answers = []
+    for app in (create_app(Settings()), route_only(Settings())):
+        client = TestClient(app, raise_server_exceptions=False)
+        answers.append(client.post("/api/v1/graph", content=LECTURE, headers=JSON))
+    served, declared = answers
+    assert served.status_code == declared.status_code == 500
+    assert served.json()["detail"]["message"] == (
         "Something went wrong on our side; the error was logged."
     )
+    assert served.headers.multi_items() == declared.headers.multi_items()
+    assert "content-security-policy" not in served.headers  # not built inside the middleware
+    logged = [r for r in caplog.records if r.getMessage() == "unexpected error"]
+    assert len(logged) == 2 and all("a bug" in str(r.exc_info[1]) for r in logged)
+
+
+def test_a_plain_exception_handler_runs_as_starlette_runs_it() -> None:
+    """A handler that is not a coroutine runs in the thread pool, as Starlette's
+    ExceptionMiddleware runs it, rather than being awaited."""
+
+    def plain(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"plain": True}, 418)
+
+    answers = []
+    for app in (create_app(Settings()), route_only(Settings())):
+        app.add_exception_handler(ExpressionError, plain)
+        body = b'{"expression": "(x", "values": {"x": 1}}'
+        answers.append(TestClient(app).post("/api/v1/graph", content=body, headers=JSON))
+    served, declared = answers
+    assert (served.status_code, served.json()) == (declared.status_code, declared.json())
+    assert served.json() == {"plain": True}
+
+
+def test_with_telemetry_on_the_declared_route_answers() -> None:
+    """FastAPI's spans and metrics name the route that served a request: the shortcut would
+    leave POST /api/v1/graph unnamed, so it is left out."""
+    app = create_app(Settings(telemetry=True))
+    assert GraphShortcut not in [m.cls for m in app.user_middleware]
+    assert GraphShortcut in [m.cls for m in create_app(Settings()).user_middleware]
+    response = TestClient(app).post("/api/v1/graph", content=LECTURE, headers=JSON)
+    assert response.json()["gradients"] == {"x": 2.0, "y": 5.0, "z": 0.0}
 
 
 async def _call(
-    asgi: Any, app: FastAPI, method: str, path: str, *chunks: bytes, disconnect: bool = False
+    asgi: Any,
+    app: FastAPI,
+    method: str,
+    path: str,
+    *chunks: bytes,
+    disconnect: bool = False,
+    root_path: str = "",
 ) -> list[Message]:
     """One request straight to `asgi`, with the body in `chunks`; `scope["app"]` is `app`, as
     Starlette sets it before the middleware runs."""
@@ -129,7 +195,7 @@ async def _call(
         "type": "http",
         "method": method,
         "path": path,
-        "root_path": "",
+        "root_path": root_path,
         "query_string": b"",
         "headers": [(b"content-type", b"application/json")],
         "app": app,

@@ -23,3 +23,19 @@ def test_there_are_scripts_to_check() -> None:
 def test_the_script_imports(name: str) -> None:
     module = importlib.import_module(f"bench.{name}")
     assert module.__doc__, f"bench/{name}.py says what it measures"
+
+
+def test_both_floors_answer_the_apps_bytes() -> None:
+    """The floor returns what the app returns for the lecture, through a FastAPI route or
+    before FastAPI's routing, as the app's shortcut does."""
+    from fastapi.testclient import TestClient
+
+    from app.main import create_app
+    from bench import floor_app
+
+    body = {"expression": "(x+y)*max(y,z)", "values": {"x": 1, "y": 2, "z": 0}}
+    expected = TestClient(create_app()).post("/api/v1/graph", json=body).content
+    for app in (floor_app.app, floor_app.shortcut_app):
+        answer = TestClient(app).post("/api/v1/graph", json=body)
+        assert answer.status_code == 200
+        assert answer.content == expected

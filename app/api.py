@@ -49,7 +49,7 @@ JSON_ERRORS: dict[int | str, dict[str, Any]] = {
     }
     for status, error in ERRORS.items()
 }
-RESERVED_QUERY = {"expr", "check", "check_h"}
+RESERVED_QUERY = {"expr", "check", "check_h", "_step", "_sel"}
 REQUEST_MODELS: list[type[BaseModel]] = []
 Body = TypeVar("Body", bound=BaseModel)
 
@@ -147,6 +147,16 @@ async def get_graph(query: GraphQueryDep, settings: SettingsDep) -> Response:
     return _json(await _graph(query.expr, query.values, query.options, settings))
 
 
+# Where the exported file opens; no variable's name starts with "_", so these can't clash.
+OpeningStep = Annotated[
+    int | None, Query(alias="_step", ge=0, description="The step it opens at (0 if absent).")
+]
+OpeningSelection = Annotated[
+    str | None,
+    Query(alias="_sel", pattern=r"^[ne]\d+$", description="The node or wire it opens on."),
+]
+
+
 @router.get(
     "/api/v1/export/html",
     response_class=HTMLResponse,
@@ -160,15 +170,21 @@ async def get_graph(query: GraphQueryDep, settings: SettingsDep) -> Response:
     tags=["export"],
 )
 async def export_html(
-    request: Request, query: GraphQueryDep, settings: SettingsDep
+    request: Request,
+    query: GraphQueryDep,
+    settings: SettingsDep,
+    step: OpeningStep = None,
+    selected: OpeningSelection = None,
 ) -> HTMLResponse:
     """The graph as one self-contained HTML file: data, scripts, styles and fonts inlined.
     Opened from `file://` with no server and no network, it plays both passes and has the
-    inspector. The query is the same as `GET /api/v1/graph`'s; graphs above
+    inspector. The query is the same as `GET /api/v1/graph`'s, and `_step` and `_sel` (no
+    variable's name starts with `_`) say where it opens, as the page's view was; graphs above
     `page_layout_cap` nodes are refused with 413."""
     graph = orjson.loads(await _graph(query.expr, query.values, query.options, settings))
     page_link = f"{request.base_url}?{request.url.query}"
-    page = await run_in_threadpool(export_page, graph, settings, page_link)
+    view = {"step": step, "selected": selected}
+    page = await run_in_threadpool(export_page, graph, settings, page_link, view)
     disposition = f'attachment; filename="{export_filename(query.expr)}"'
     return HTMLResponse(page, headers={"content-disposition": disposition})
 

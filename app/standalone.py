@@ -35,8 +35,11 @@ def export_filename(expression: str) -> str:
     return f"backprop-{slug or 'graph'}.html"
 
 
-def export_page(graph: dict[str, Any], settings: Settings, page_link: str) -> str:
-    """The whole file. The export lays out on the main thread, so it is capped like the page."""
+def export_page(
+    graph: dict[str, Any], settings: Settings, page_link: str, view: dict[str, Any] | None = None
+) -> str:
+    """The whole file, opening at `view` ({"step", "selected"}; the start and nothing selected
+    by default). The export lays out on the main thread, so it is capped like the page."""
     nodes = len(graph["nodes"])
     if nodes > settings.page_layout_cap:
         raise TooLarge(
@@ -44,7 +47,7 @@ def export_page(graph: dict[str, Any], settings: Settings, page_link: str) -> st
             f"this graph has {nodes:,}."
         )
     title = f"Backprop Explorer: {graph['expression']}"
-    data = {"graph": graph, "functions": _functions(), "version": __version__}
+    data = {"graph": graph, "functions": _functions(), "version": __version__, "view": view or {}}
     return standalone_html(title, ENTRY, STYLESHEETS, data, _body(title, page_link))
 
 

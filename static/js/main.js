@@ -322,10 +322,13 @@ async function exportDrawing(kind) {
 }
 
 // The server builds the standalone file (it packs the modules, styles and fonts).
+// It opens at this view's step and selection (_step and _sel: no variable's name starts with _).
 function downloadStandalone() {
   const names = model.index.variables.map((node) => node.name);
-  const query = writeState({ expression: model.expression, values: model.values, order: names });
-  downloadUrl(document, `${page.dataset.api}/export/html${query}`);
+  const query = new URLSearchParams(writeState({ expression: model.expression, values: model.values, order: names }));
+  if (model.shown?.mode === "graph") query.set("_step", String(player.state.step));
+  if (model.selection) query.set("_sel", model.selection.id);
+  downloadUrl(document, `${page.dataset.api}/export/html?${query}`);
   stage.say("Saved the HTML.");
 }
 

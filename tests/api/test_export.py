@@ -78,3 +78,18 @@ def test_export_is_in_the_openapi(client: TestClient) -> None:
     assert "text/html" in operation["responses"]["200"]["content"]
     assert {"400", "413", "422"} <= set(operation["responses"])
     assert {p["name"] for p in operation["parameters"]} >= {"expr", "check", "check_h"}
+
+
+def test_export_opens_where_it_is_asked_to(client: TestClient) -> None:
+    """_step and _sel: where the page's view was (no variable's name starts with _, so they
+    are not values); from the start with nothing selected without them."""
+    view = embedded_json(client.get("/api/v1/export/html", params=LECTURE).text, "bp-data")
+    assert view["view"] == {"step": None, "selected": None}
+    asked = {**LECTURE, "_step": 4, "_sel": "e2"}
+    data = embedded_json(client.get("/api/v1/export/html", params=asked).text, "bp-data")
+    assert data["view"] == {"step": 4, "selected": "e2"}
+    assert data["graph"]["gradients"] == {"x": 2, "y": 5, "z": 0}  # neither became a value
+    for bad in ({"_step": -1}, {"_step": "end"}, {"_sel": "n2; x"}):
+        response = client.get("/api/v1/export/html", params={**LECTURE, **bad})
+        assert response.status_code == 422, bad
+        assert response.json()["detail"]["message"].startswith("The request is malformed at")

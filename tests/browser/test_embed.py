@@ -252,7 +252,7 @@ def test_exported_tensor_file_plays_offline(
 
 
 def test_main_page_copies_embed_code_and_downloads_the_export(
-    browser: Browser, live_server: str, traffic: Traffic
+    browser: Browser, live_server: str, traffic: Traffic, tmp_path: Path
 ) -> None:
     page = open_page(browser, traffic, permissions=["clipboard-read", "clipboard-write"])
     open_app(page, permalink(live_server, "x*y_1", {"x": 2, "y_1": -3}, step=3))
@@ -268,10 +268,23 @@ def test_main_page_copies_embed_code_and_downloads_the_export(
     )
     assert "<script>" not in hostile and "<b>" not in hostile and "&quot;&gt;&lt;b&gt;" in hostile
 
+    page.click("[data-node=n1]")  # y_1, inspected
     with page.expect_download() as download:
         page.get_by_role("button", name="HTML", exact=True).click()
     assert download.value.suggested_filename == "backprop-x_y_1.html"
-    exported = download.value.path().read_text(encoding="utf-8")
+    exported_path = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported_path)  # the download goes with its context
+    exported = exported_path.read_text(encoding="utf-8")
     assert '"gradients": {"x": -3.0, "y_1": 2.0}' in exported
     page.context.close()
     assert traffic.errors == []
+
+    # The file opens where the view was: step 3 of 6, y_1 in the inspector.
+    offline, attempted, errors = open_offline(browser, exported_path)
+    assert offline.inner_text(".bp-counter") == "3 / 6"
+    offline.locator(".bp-inspector-body .bp-kind").wait_for()
+    assert offline.text_content(".bp-inspector-body .bp-kind") == "Input"  # shown in capitals
+    assert offline.locator("[data-node=n1].is-selected").count() == 1
+    screenshot(offline, "export-at-the-views-step")
+    offline.context.close()
+    assert attempted == errors == []

@@ -12,6 +12,7 @@ import { latexNumber, latexSpace, loadMath, mathElement } from "./math.js";
 import { isArrayEdge, plainDefinition, plainEdge } from "./model.js";
 import { gatePlot } from "./plot.js";
 import { isTensor, shapeText } from "./tensor.js";
+import { timingNote } from "./timing.js";
 
 const FANOUT_TERMS_MAX = 8; // longer sums are cut with "+ …" (the table has every term)
 const HINT = "Click a gate, an input or a wire (or focus it and press Enter) to see how its gradient is computed.";
@@ -20,10 +21,19 @@ const HINT = "Click a gate, an input or a wire (or focus it and press Enter) to 
 export function createInspector(container, { functions = async () => new Map(), onSelect = () => {} } = {}) {
   const doc = container.ownerDocument;
   const summary = el(doc, "p", { class: "bp-summary visually-hidden", "aria-live": "polite" });
+  const timing = el(doc, "p", { class: "bp-timing", hidden: true });
   const body = el(doc, "div", { class: "bp-inspector-body" });
-  container.append(summary, body);
+  container.append(summary, timing, body);
   let shown = { index: null, selection: null };
+  let step = null; // the animation's step; null where there is none (everything computed)
   let generation = 0;
+
+  // The panel shows every number at once; mid-animation, say which are still to come.
+  function showTiming() {
+    const text = shown.index ? timingNote(shown.index, shown.selection, step) : "";
+    timing.hidden = !text;
+    timing.textContent = text;
+  }
 
   const showHint = () => body.replaceChildren(el(doc, "p", { class: "bp-hint", text: HINT }));
   showHint();
@@ -32,6 +42,7 @@ export function createInspector(container, { functions = async () => new Map(), 
     shown = { index, selection };
     const mine = (generation += 1);
     const item = selection && index ? lookup(index, selection) : null;
+    showTiming();
     if (!item) {
       summary.textContent = "";
       showHint();
@@ -49,6 +60,11 @@ export function createInspector(container, { functions = async () => new Map(), 
     show,
     // Same selection, new numbers (a slider moved).
     refresh: (index) => shown.selection && show(index, shown.selection, { announce: false }),
+    // The animation moved: the panel stays, its note on what is computed yet follows.
+    setStep(newStep) {
+      step = newStep;
+      showTiming();
+    },
     get selection() {
       return shown.selection;
     },

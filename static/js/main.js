@@ -215,6 +215,7 @@ function showTableOnly(index, why = "") {
   stage.setProgress(null);
   view.clear();
   model.shown = { signature: index.signature, mode: "table" };
+  inspector.setStep(null); // no animation: every number in the table is computed
   controls.setEnabled(false);
   stage.setDrawingTools(false);
   stage.setCaption("");
@@ -255,6 +256,7 @@ function select(selection, { reveal = false } = {}) {
 function playerChanged(state) {
   controls.update(state);
   if (!state.index) return;
+  inspector.setStep(state.step);
   stage.setCaption(stepCaption(state.index, state));
   stage.setResult(state.step === state.length ? resultLine(state.index) : null);
   const panel = document.getElementById("graph-panel");

@@ -33,6 +33,7 @@ export function mountExplorer(container, { functions, layouter = createLayouter(
   function playerChanged(state) {
     controls.update(state);
     if (!state.index) return;
+    inspector.setStep(state.step);
     parts.caption.textContent = stepCaption(state.index, state);
     parts.result.textContent = state.step === state.length ? resultLine(state.index) : "";
     parts.graph.dataset.step = state.step;

@@ -8,6 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
+from tests.browser.conftest import screenshot
 from tests.browser.helpers import (
     LECTURE,
     LECTURE_VALUES,
@@ -169,3 +170,35 @@ def test_the_check_table_says_which_rows_are_near_a_kink_or_not_finite(
     }
     assert verdicts == {"x": "– not finite", "y": "≈ near a kink", "z": "≈ near a kink"}
     assert page.get_by_text("The numeric gradient of x is not finite").first.is_visible()
+
+
+def test_the_inspector_says_which_numbers_the_animation_has_not_reached(
+    page: Page, live_server: str, api: httpx.Client
+) -> None:
+    """The inspector shows every number at once; while the animation has not computed them it
+    says so, with the steps (from the API's forward and backward orders) where it will."""
+    graph = graph_json(api, LECTURE, LECTURE_VALUES)
+    forward, backward = graph["forward_order"], graph["backward_order"]
+    y = node_id(graph, "y")
+    value_at, grad_at = forward.index(y) + 1, len(forward) + backward.index(y) + 1
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES, step=value_at, sel=y))
+    note = page.locator("#inspector .bp-timing")
+    assert note.inner_text() == (
+        f"At step {value_at} the backward pass has not reached y yet (it does at step "
+        f"{grad_at}): the gradients below are the ones it will compute."
+    )
+    page.click("button[data-action=start]")
+    assert note.inner_text() == (
+        f"At step 0 the forward pass has not reached y yet (it does at step {value_at}, the "
+        f"backward pass at step {grad_at}): these are the numbers the passes will compute."
+    )
+    page.click(f"[data-edge={graph['edges'][0]['id']}]")  # x → a: a is reached at its own step
+    edge = graph["edges"][0]
+    target_at = len(forward) + backward.index(edge["target"]) + 1
+    assert (
+        f"(it does at step {forward.index(edge['source']) + 1}, the backward pass at step {target_at})"
+        in note.inner_text()
+    )
+    screenshot(page, "inspector-before-the-backward-pass")
+    page.click("button[data-action=end]")
+    assert note.is_hidden()  # at the end every number is computed

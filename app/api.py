@@ -149,11 +149,12 @@ async def get_graph(query: GraphQueryDep, settings: SettingsDep) -> Response:
 
 # Where the exported file opens; no variable's name starts with "_", so these can't clash.
 OpeningStep = Annotated[
-    int | None, Query(alias="_step", ge=0, description="The step it opens at (0 if absent).")
+    int | None,
+    Query(alias="_step", ge=0, le=10**6, description="The step it opens at (0 if absent)."),
 ]
 OpeningSelection = Annotated[
     str | None,
-    Query(alias="_sel", pattern=r"^[ne]\d+$", description="The node or wire it opens on."),
+    Query(alias="_sel", pattern=r"^[ne][0-9]+$", description="The node or wire it opens on."),
 ]
 
 

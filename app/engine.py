@@ -108,13 +108,7 @@ def check_missing(graph: Graph, values: Mapping[str, object]) -> None:
     if missing:
         first = graph.nodes[graph.variables[missing[0]]]
         names = ", ".join(missing[:5]) + (", …" if len(missing) > 5 else "")
-        message = f"No value was given for {names}{_lookalike_hint(graph, missing)}."
-        raise MissingValue(message, first.position, missing)
-
-
-def _lookalike_hint(graph: Graph, missing: list[str]) -> str:
-    meant = [graph.lookalikes[name].function for name in missing if name in graph.lookalikes]
-    return f" (did you mean {meant[0]}(…)? a name before a bracket is a product)" if meant else ""
+        raise MissingValue(f"No value was given for {names}.", first.position, missing)
 
 
 def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:

@@ -81,10 +81,15 @@ class Lookalike:
     position: int  # where that use was typed
 
     def note(self, name: str) -> str:
+        """The warning that goes with every answer for the expression."""
         return (
             f"{name} at column {self.position} is a variable, so '{name} (…)' multiplies it by "
             f"the bracket: did you mean {self.function}(…)?"
         )
+
+    def hint(self, name: str) -> str:
+        """Added to an error's sentence: the slip may be what went wrong."""
+        return f"'{name} (…)' is {name} times a bracket: did you mean {self.function}(…)?"
 
 
 @dataclass(slots=True)

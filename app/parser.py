@@ -160,6 +160,30 @@ def _digits(script: str) -> str:
     return script.translate(_TO_DIGITS)
 
 
+def _slips(name: str) -> list[set[str]]:
+    """What a slip of the finger makes of a function's name: a letter added inside it, one
+    mistyped, one left out, or two swapped (in that order: a later kind wins a tie, so tahn is
+    tanh's swap rather than tan with an h). Not the name cut short or run on (cos → co, cost;
+    sin → sine, sinh), which are ordinary names for variables."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [
+        {name[:i] + c + name[i:] for i in range(1, len(name)) for c in letters},
+        {name[:i] + c + name[i + 1 :] for i in range(len(name)) for c in letters} | {name},
+        {name[:i] + name[i + 1 :] for i in range(len(name) - 1)},
+        {name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)},
+    ]
+
+
+# Slip → the function it is a slip of; names under four letters (ex, co, mx) stay variables.
+_SLIPS = {
+    slip: name
+    for kind in range(4)
+    for name in sorted(FUNCTION_NAMES)
+    for slip in _slips(name)[kind]
+    if len(slip) >= 4
+}
+
+
 class Parser:
     def __init__(self, text: str, settings: Settings) -> None:
         self.text = text
@@ -311,13 +335,13 @@ class Parser:
 
     def _note_lookalike(self, operand: int, at: int) -> None:
         """`sigmod (x)` is the product of a variable and a bracket, as `x (y+1)` is; where the
-        variable's name resembles a function's, the learner probably meant the call."""
+        variable's name is a slip of a function's, the learner probably meant the call."""
         node = self.builder.nodes[operand]
         if node.kind != INPUT or node.name in self.lookalikes:
             return
-        close = get_close_matches(node.name, FUNCTION_NAMES, n=1, cutoff=0.75)
-        if close:
-            self.lookalikes[node.name] = Lookalike(close[0], at)
+        meant = _SLIPS.get(node.name) or _SLIPS.get(node.name.lower())
+        if meant:
+            self.lookalikes[node.name] = Lookalike(meant, at)
 
     def _postfix(self, token: Token) -> None:
         """`.T` or `[k]` applies at once to the value just read: nothing binds tighter."""

@@ -112,4 +112,14 @@ def _explain(
         return evaluate(graph, values, settings, options, clock)
     except ExpressionError as error:
         error.variables = list(graph.variables)
+        error.message = _with_lookalike_hint(error.message, graph)
         raise
+
+
+def _with_lookalike_hint(message: str, graph: Graph) -> str:
+    """`sigmod (x)` parses as a product, so its trouble shows later (no value for sigmod, or
+    shapes that don't fit): say which slip may be behind it."""
+    if not graph.lookalikes:
+        return message
+    name, lookalike = next(iter(graph.lookalikes.items()))
+    return f"{message.removesuffix('.')} ({lookalike.hint(name)})."

@@ -24,7 +24,8 @@ const LECTURE = { expr: "(x+y)*max(y,z)", values: "x=1,y=2,z=0" };
 // warning on the console for the page's author: the graph then asks for those values itself.
 export function parseValues(text, warn = (message) => console.warn(message)) {
   const values = {};
-  for (const piece of topLevelPieces(text ?? "")) {
+  // "x = 1" is x=1: spaces around = would otherwise split the piece in three
+  for (const piece of topLevelPieces((text ?? "").replace(/\s*=\s*/g, "="))) {
     const at = piece.indexOf("=");
     const name = piece.slice(0, Math.max(at, 0)).trim();
     const written = piece.slice(at + 1).trim();

@@ -48,8 +48,12 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     if (preset) onPreset?.(preset);
   });
 
+  const unreadable = new Set(); // JSON value fields whose text is not a vector or matrix yet
+  let shownError = null;
+
   function valueChanged(name, value) {
     select.value = "";
+    unreadable.delete(name);
     onValue?.(name, value);
   }
 
@@ -59,6 +63,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
       if (!names.includes(name)) {
         row.element.remove();
         rows.delete(name);
+        unreadable.delete(name);
       }
     }
     for (const name of names) {
@@ -87,7 +92,11 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     if (focus) row.focus();
   }
 
-  function showError({ message, position }, expression) {
+  // problem: the API's error detail ({message, position, variables?}); an error that lists
+  // variables came after the expression parsed, so it may be about the values.
+  function showError(problem, expression) {
+    const { message, position } = problem;
+    shownError = { aboutValues: problem.variables != null };
     input.setAttribute("aria-invalid", "true");
     error.dataset.position = position ?? "";
     const parts = [];
@@ -97,14 +106,29 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     error.classList.add("is-shown");
   }
 
-  // A JSON value that can't be read is not sent, so the last answer's error (which may be
-  // about the value before it) gives way to what is wrong with this one.
+  // A JSON value that can't be read is not sent, so the last answer's error, if it was about
+  // the values (the expression parsed), gives way to what is wrong with this one. An error in
+  // the expression's text stays: it is still true.
   function valueInvalid(name) {
+    unreadable.add(name);
+    if (shownError && !shownError.aboutValues) return;
+    shownError = null;
     input.removeAttribute("aria-invalid");
     delete error.dataset.position;
     const message = `${name} is not a vector or a matrix yet: write [1, 2] or [[1, 2], [3, 4]], with finite numbers and rows of equal length.`;
     error.replaceChildren(el(doc, "p", { class: "bp-error-message", text: message }));
     error.classList.add("is-shown");
+  }
+
+  function clearError() {
+    shownError = null;
+    input.removeAttribute("aria-invalid");
+    error.classList.remove("is-shown");
+    error.replaceChildren();
+    delete error.dataset.position;
+    // An answer for an earlier value arrived after a field stopped being readable: say so again.
+    const [name] = unreadable;
+    if (name !== undefined && rows.has(name)) valueInvalid(name);
   }
 
   // Select the character at the API's column: one or two UTF-16 units (𝑥 is two).
@@ -123,12 +147,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     setVariables,
     ranges: () => Object.fromEntries([...rows].filter(([, row]) => row.customRange).map(([name, row]) => [name, row.range()])),
     showError,
-    clearError() {
-      input.removeAttribute("aria-invalid");
-      error.classList.remove("is-shown");
-      error.replaceChildren();
-      delete error.dataset.position;
-    },
+    clearError,
     focus: () => input.focus(),
   };
 }

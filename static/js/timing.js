@@ -20,12 +20,23 @@ function stepsOf(index) {
 export function timingNote(index, selection, step) {
   if (step == null || !selection) return "";
   const { forward, backward } = stepsOf(index);
-  const item = selection.kind === "node" ? index.nodes.get(selection.id) : index.edges.get(selection.id);
-  if (!item) return "";
-  const [valueAt, gradAt, name] =
-    selection.kind === "node"
-      ? [forward.get(item.id), backward.get(item.id), item.name]
-      : [forward.get(item.source), backward.get(item.target), `the wire ${index.nodes.get(item.source).name} → ${index.nodes.get(item.target).name}`];
+  if (selection.kind === "node") {
+    const node = index.nodes.get(selection.id);
+    return node ? pending(step, node.name, forward.get(node.id), backward.get(node.id)) : "";
+  }
+  const edge = index.edges.get(selection.id);
+  if (!edge) return "";
+  const source = index.nodes.get(edge.source);
+  const name = `the wire ${source.name} → ${index.nodes.get(edge.target).name}`;
+  const note = pending(step, name, forward.get(edge.source), backward.get(edge.target));
+  // A wire out of a fan-out shows its source's whole gradient too: the sum is complete only
+  // when the backward pass reaches the source.
+  const sumAt = backward.get(source.id);
+  if (note || index.out.get(source.id).length < 2 || step >= sumAt) return note;
+  return `At step ${step} this wire's gradient is computed, but the backward pass has not reached ${source.name} yet (it does at step ${sumAt}): the sum below is the one it will compute.`;
+}
+
+function pending(step, name, valueAt, gradAt) {
   if (step < valueAt) return `At step ${step} the forward pass has not reached ${name} yet (it does at step ${valueAt}, the backward pass at step ${gradAt}): these are the numbers the passes will compute.`;
   if (step < gradAt) return `At step ${step} the backward pass has not reached ${name} yet (it does at step ${gradAt}): the gradients below are the ones it will compute.`;
   return "";

@@ -89,7 +89,13 @@ def test_export_opens_where_it_is_asked_to(client: TestClient) -> None:
     data = embedded_json(client.get("/api/v1/export/html", params=asked).text, "bp-data")
     assert data["view"] == {"step": 4, "selected": "e2"}
     assert data["graph"]["gradients"] == {"x": 2, "y": 5, "z": 0}  # neither became a value
-    for bad in ({"_step": -1}, {"_step": "end"}, {"_sel": "n2; x"}):
+    for bad in (
+        {"_step": -1},
+        {"_step": "end"},
+        {"_step": 10**7},
+        {"_sel": "n2; x"},
+        {"_sel": "n١"},
+    ):
         response = client.get("/api/v1/export/html", params={**LECTURE, **bad})
         assert response.status_code == 422, bad
         assert response.json()["detail"]["message"].startswith("The request is malformed at")

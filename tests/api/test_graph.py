@@ -153,7 +153,11 @@ def test_a_misspelt_function_before_a_bracket_is_answered_with_a_hint(client: Te
     ]
     detail = client.post("/api/v1/graph", json={**body, "values": {"x": 3}}).json()["detail"]
     assert detail["message"] == (
-        "No value was given for sigmod (did you mean sigmoid(…)? a name before a bracket is a "
-        "product)."
+        "No value was given for sigmod ('sigmod (…)' is sigmod times a bracket: did you mean "
+        "sigmoid(…)?)."
     )
     assert detail["missing"] == ["sigmod"]
+    shapes = {"expression": "maen (W @ x)", "values": {"maen": 1, "W": [[1, 2]], "x": [3, 4]}}
+    detail = client.post("/api/v1/graph", json=shapes).json()["detail"]
+    hint = "('maen (…)' is maen times a bracket: did you mean mean(…)?)."
+    assert detail["message"].endswith(hint)  # the shape error, whose cause the slip is

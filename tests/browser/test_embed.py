@@ -285,6 +285,10 @@ def test_main_page_copies_embed_code_and_downloads_the_export(
     offline.locator(".bp-inspector-body .bp-kind").wait_for()
     assert offline.text_content(".bp-inspector-body .bp-kind") == "Input"  # shown in capitals
     assert offline.locator("[data-node=n1].is-selected").count() == 1
+    assert offline.inner_text(".bp-timing") == (  # y_1's backward step: 3 + 2 (f first)
+        "At step 3 the backward pass has not reached y_1 yet (it does at step 5): the "
+        "gradients below are the ones it will compute."
+    )
     screenshot(offline, "export-at-the-views-step")
     offline.context.close()
     assert attempted == errors == []

@@ -202,3 +202,17 @@ def test_the_inspector_says_which_numbers_the_animation_has_not_reached(
     screenshot(page, "inspector-before-the-backward-pass")
     page.click("button[data-action=end]")
     assert note.is_hidden()  # at the end every number is computed
+
+    # A wire out of y, which fans out: its own gradient comes with its target's step, the sum
+    # the panel also shows with y's.
+    wire = next(e for e in graph["edges"] if e["source"] == y and e["target"] != forward[2])
+    wire_at = len(forward) + backward.index(wire["target"]) + 1
+    page.click("button[data-action=start]")  # no numbers drawn over the wires yet
+    page.click(f"[data-edge={wire['id']}]")
+    for _ in range(wire_at):
+        page.click("button[data-action=forward]")
+    assert page.inner_text(".bp-counter") == f"{wire_at} / {len(forward) + len(backward)}"
+    assert note.inner_text() == (
+        f"At step {wire_at} this wire's gradient is computed, but the backward pass has not "
+        f"reached y yet (it does at step {grad_at}): the sum below is the one it will compute."
+    )

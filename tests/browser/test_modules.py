@@ -98,7 +98,7 @@ def test_the_elements_values_attribute_takes_numbers_vectors_and_matrices(
           const {parseValues} = await import('/static/embed.js');
           const warnings = [];
           const parse = (text) => parseValues(text, (message) => warnings.push(message));
-          return [parse('x=1,y=2, z=-0.5'), parse('W=[[1, 2], [3, 4]], x=[1,-1];b=0.5'),
+          return [parse('x=1,y=2, z = -0.5'), parse('W=[[1, 2], [3, 4]], x=[1,-1];b=0.5'),
                   parse('x=abc, y=[1,, ], z=Infinity, =3, w=[[1], [2, 3]], v=2'),
                   parse('b=1, W=[[1, 2], [3, 4] x=1'), warnings];
         }"""

@@ -180,6 +180,47 @@ def test_a_value_that_is_not_yet_a_matrix_replaces_the_last_error(
     assert page.inner_text(".bp-result").startswith("f = −3")  # 1−2 + 3−5
 
 
+def test_an_unreadable_value_keeps_its_message_and_leaves_an_expression_error(
+    page: Page, live_server: str
+) -> None:
+    """An answer for the value before arrives after W stopped being readable: the message about
+    W comes back. And where the expression's text is wrong, that error stays."""
+    url = (
+        f"{live_server}/?expr={quote('sum(W @ x)')}&W={quote('[[1,2],[3,4]]')}&x={quote('[1,-1]')}"
+    )
+    open_app(page, url)
+    message = (
+        "W is not a vector or a matrix yet: write [1, 2] or [[1, 2], [3, 4]], with finite "
+        "numbers and rows of equal length."
+    )
+    answered = []
+
+    def slowly(route: Any) -> None:
+        page.wait_for_timeout(600)  # the answer for [[1,2],[3,5]] comes after the next edit
+        route.continue_()
+        answered.append(route.request.url)
+
+    page.route("**/api/v1/graph*", slowly)
+    page.fill("[data-var=W] input", "[[1,2],[3,5]]")
+    page.wait_for_timeout(400)  # past the page's debounce: that request is on its way
+    page.fill("[data-var=W] input", "[[1,2],[3]]")
+    page.wait_for_function("() => document.querySelector('#app').dataset.state === 'ready'")
+    page.wait_for_function(
+        "(m) => document.querySelector('.bp-error').innerText === m", arg=message
+    )
+    assert answered  # the late answer did arrive, and did not wipe the message
+    page.unroute("**/api/v1/graph*")
+
+    page.fill(".bp-expr-input", "sum(W @ x) +")
+    wait_for_state(page, "error")
+    caret_error = page.inner_text(".bp-error")
+    assert "ends where a value is expected" in caret_error
+    page.fill("[data-var=W] input", "[[1,2],[3,")
+    page.wait_for_selector("[data-var=W] input[aria-invalid]")
+    assert page.inner_text(".bp-error") == caret_error  # the text's error is still true
+    assert page.get_attribute(".bp-expr-input", "aria-invalid") == "true"
+
+
 def strongest_of_blocks(matrix: np.ndarray, row_step: int, col_step: int) -> list[float]:
     """Row by row, each block's entry of largest magnitude, sign kept (independently of the
     page's JavaScript)."""

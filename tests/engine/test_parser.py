@@ -271,8 +271,14 @@ def test_each_gate_spans_the_text_it_was_typed_as(text: str, typed: list[str]) -
 @pytest.mark.parametrize(
     ("text", "lookalikes"),
     [
-        ("sigmod (x)", {"sigmod": Lookalike("sigmoid", 0)}),
-        ("relu(x) + sine (x) * sine", {"sine": Lookalike("sin", 10)}),  # the use before "("
+        ("sigmod (x)", {"sigmod": Lookalike("sigmoid", 0)}),  # a letter left out
+        ("relu(x) + tahn (x) * tahn", {"tahn": Lookalike("tanh", 10)}),  # swapped; that use
+        (
+            "Relu (x) + sotfmax (v)",
+            {"Relu": Lookalike("relu", 0), "sotfmax": Lookalike("softmax", 11)},
+        ),
+        ("cost (y - t)^2 + sine (x) + cosh (x)", {}),  # run on: ordinary names
+        ("ex (x) + co (y)", {}),  # under four letters
         ("sigmod(x)", None),  # directly before its bracket: a call, to an unknown function
         ("x (y + 1)", {}),  # a name unlike any function's: the product the README describes
         ("sigmod * (x)", {}),  # an explicit product was meant

@@ -1,16 +1,16 @@
 // When the animation computes each number: the step after which a node's value (forward) and
-// its gradient (backward) are known, as animate.js's timeline orders them. The inspector uses
-// it to say so when it shows numbers the animation has not reached yet.
+// its gradient (backward) are known, read off animate.js's timeline. The inspector uses it to
+// say so when it shows numbers the animation has not reached yet.
+
+import { buildTimeline } from "./animate.js";
 
 const steps = new WeakMap(); // index → {forward: Map(id → step), backward: Map(id → step)}
 
 function stepsOf(index) {
   if (!steps.has(index)) {
-    const { forward_order: forward, backward_order: backward } = index.graph;
-    steps.set(index, {
-      forward: new Map(forward.map((id, i) => [id, i + 1])),
-      backward: new Map(backward.map((id, i) => [id, forward.length + i + 1])),
-    });
+    const done = { forward: new Map(), backward: new Map() };
+    buildTimeline(index).forEach(({ phase, node }, i) => done[phase].set(node, i + 1));
+    steps.set(index, done);
   }
   return steps.get(index);
 }

@@ -175,11 +175,12 @@ def _slips(name: str) -> list[set[str]]:
 
 
 # Slip → the function it is a slip of; names under four letters (ex, co, mx) stay variables.
+_SLIPS_BY_NAME = {name: _slips(name) for name in sorted(FUNCTION_NAMES)}
 _SLIPS = {
     slip: name
     for kind in range(4)
-    for name in sorted(FUNCTION_NAMES)
-    for slip in _slips(name)[kind]
+    for name, slips in _SLIPS_BY_NAME.items()
+    for slip in slips[kind]
     if len(slip) >= 4
 }
 

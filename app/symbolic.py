@@ -47,7 +47,7 @@ def _array_sigmoid(x: Any) -> Any:
 _NUMPY_NUMERIC: dict[str, Callable[..., Any]] = {
     "hardtanh": lambda x: np.clip(x, -1.0, 1.0),
     "leaky_relu": lambda x, slope=0.01: np.where(x > 0, x, slope * x),
-    "sigmoid": lambda x: _array_sigmoid(x),
+    "sigmoid": _array_sigmoid,
     "softplus": lambda x: np.logaddexp(0.0, x),
     "relu": lambda x: np.maximum(x, 0.0),
     "Heaviside": lambda x, h0=0.5: np.heaviside(x, h0),

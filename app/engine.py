@@ -215,14 +215,34 @@ class _Cone:
         self.size = len(steps)
         self.chunks = _chunks(steps)
         self.kinks = [
-            (gate.kink.branch, nodes[out].inputs)
+            (out, gate.kink.branch, nodes[out].inputs)
             for out, *_ in steps
             if (gate := nodes[out].gate) is not None and gate.kink is not None
         ]
 
-    def branches(self, values: list[float]) -> list[object]:
-        """Which smooth piece each kinked gate is on."""
-        return [branch(*[values[i] for i in inputs]) for branch, inputs in self.kinks]
+    def crosses(self, start: _Pieces, ahead: list[float], behind: list[float]) -> bool:
+        """Whether a kinked gate is on another smooth piece ahead or behind than at the start."""
+        for out, branch, inputs in self.kinks:
+            piece = start.at(out, branch, inputs)
+            if branch(*[ahead[i] for i in inputs]) != piece:
+                return True
+            if branch(*[behind[i] for i in inputs]) != piece:
+                return True
+        return False
+
+
+class _Pieces:
+    """Which smooth piece each kinked gate is on at the forward values: the same for every
+    input's check, so each is found once a request."""
+
+    def __init__(self, values: list[float]) -> None:
+        self.values = values
+        self._found: dict[int, object] = {}
+
+    def at(self, out: int, branch: Callable[..., object], inputs: tuple[int, ...]) -> object:
+        if out not in self._found:
+            self._found[out] = branch(*[self.values[i] for i in inputs])
+        return self._found[out]
 
 
 def _forward_fn(node: Node, fast: bool) -> Callable[..., float]:
@@ -468,9 +488,10 @@ def _checked(
     cost = 2 * len(graph.variables) * len(graph.nodes)
     if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
         return None
-    at_kink = any(result.kink)
+    # At a kink every check is near one; otherwise, whether its shifted points cross one.
+    start = None if any(result.kink) else _Pieces(result.values)
     checks = [
-        _check_one(result, name, index, options, clock, at_kink)
+        _check_one(result, name, index, options, clock, start)
         for name, index in graph.variables.items()
     ]
     explain_unknown_checks(checks, options, result.non_finite, result.warnings)
@@ -504,14 +525,21 @@ def within_budget(cost: int, work: str, settings: Settings, warnings: list[str])
 
 
 def _check_one(
-    result: Evaluation, name: str, index: int, options: Options, clock: Clock, at_kink: bool
+    result: Evaluation,
+    name: str,
+    index: int,
+    options: Options,
+    clock: Clock,
+    start: _Pieces | None,
 ) -> GradientCheck:
     graph = result.graph
     try:
-        ahead, behind, crosses = _shifted(_plan(graph), result.values, index, options.h, clock)
+        ahead, behind, crosses = _shifted(
+            _plan(graph), result.values, index, options.h, clock, start
+        )
     except (ArithmeticError, ValueError):
         plan = _plan(graph, fast=False)
-        ahead, behind, crosses = _shifted(plan, result.values, index, options.h, clock)
+        ahead, behind, crosses = _shifted(plan, result.values, index, options.h, clock, start)
     numeric = (ahead - behind) / (2 * options.h)
     analytic = result.grads[index]
     abs_error = abs(analytic - numeric)
@@ -520,14 +548,15 @@ def _check_one(
     # 0 there would flag a disagreement that the non-finite report explains instead.
     rel_error = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.nan)
     agrees = abs_error <= options.atol + options.rtol * scale
-    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, at_kink or crosses)
+    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, crosses)
 
 
 def _shifted(
-    plan: _Plan, values: list[float], index: int, h: float, clock: Clock
+    plan: _Plan, values: list[float], index: int, h: float, clock: Clock, start: _Pieces | None
 ) -> tuple[float, float, bool]:
-    """The output with node `index` moved by +h and by -h, and whether a kinked gate changes
-    piece in between; only the cone is recomputed, on copies of the forward values."""
+    """The output with node `index` moved by +h and by -h, and whether the check is near a
+    kink: the forward values are at one (no `start`), or a kinked gate changes piece in
+    between. Only the cone is recomputed, on copies of the forward values."""
     cone = plan.cone(index)
     # A small cone is checked against the clock once, not once per chunk of each pass.
     long_pass = clock if len(cone.chunks) > 1 else None
@@ -537,8 +566,5 @@ def _shifted(
     _forward(cone.chunks, ahead, long_pass)
     _forward(cone.chunks, behind, long_pass)
     clock.check()
-    crosses = False
-    if cone.kinks:
-        at_start = cone.branches(values)
-        crosses = cone.branches(ahead) != at_start or cone.branches(behind) != at_start
-    return ahead[plan.output], behind[plan.output], crosses
+    near_kink = start is None or cone.crosses(start, ahead, behind)
+    return ahead[plan.output], behind[plan.output], near_kink

@@ -11,17 +11,18 @@ JSON has no inf or nan, so non-finite numbers are written as the strings "Infini
 "-Infinity" and "NaN", which JavaScript's Number() reads back. orjson writes the bytes: the
 encoding is a large share of a request's cost, so we skip FastAPI's generic encoder.
 
-For a graph of numbers, each node's and edge's fields that depend on the graph alone are
-written to JSON once per parsed graph, and a request only splices its numbers in between
-(`_nodes_json`, `_edges_json`): the same bytes as `orjson.dumps(to_dict(result))`, without a
-dict per node and edge on every request.
+For a graph of numbers, the whole response is written once per parsed graph as a template
+with a slot for each number (`_Template`), and a request writes its numbers with one orjson
+call and fills them in (`_filled`): the same bytes as `orjson.dumps(to_dict(result))`, without
+a dict per node and edge on every request.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
-from itertools import chain, repeat
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -79,89 +80,143 @@ def _build_static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[s
     return parts.nodes, parts.edges
 
 
-def _static_json(
-    graph: Graph, clock: Clock | None = None
-) -> tuple[list[bytes], list[bytes], list[int]]:
-    """Per node and per edge, its static fields as JSON (`_open_objects`), and each edge's
-    source: made once per parsed graph, for `_nodes_json` and `_edges_json`.
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A graph's whole response as a %-format, with `%s` wherever a request's numbers go, in
+    the order `_filled` deals them. Made once per parsed graph (and per latex_max_nodes, and
+    with or without the check), from the same dicts as the plain path, by the same orjson, so
+    the bytes are the plain path's."""
 
-    Written _CHECK_EVERY nodes at a time: each chunk's dicts are freed before the next is
-    built, so a large graph's dicts never all exist at once and the memory they take is
+    text: bytes
+    sources: list[int]
+    targets: list[int]
+
+
+_SLOT = "\x00"  # stands for a number while a template is written; orjson writes it as:
+_SLOT_JSON = b'"\\u0000"'
+_NODE_SLOTS = b',"value":%s,"grad":%s'
+_EDGE_SLOTS = b',"value":%s,"upstream":%s,"local":%s,"downstream":%s,"kink":%s'
+_CHECK_SLOTS = dict.fromkeys(
+    ("analytic", "numeric", "abs_error", "rel_error", "agrees", "near_kink", "flagged"), _SLOT
+)
+
+
+class _NoTemplate(Exception):
+    """A string of the graph's own holds the slot's character, so slots can't be told apart."""
+
+
+def _template(result: Evaluation, latex_max_nodes: int, clock: Clock | None) -> _Template | None:
+    graph = result.graph
+    checked = result.gradient_check is not None
+    key = f"template {latex_max_nodes} {checked}"
+    if key not in graph.memo:
+        try:
+            graph.memo[key] = _write_template(result, latex_max_nodes, checked, clock)
+        except _NoTemplate:
+            graph.memo[key] = None
+    return graph.memo[key]  # type: ignore[no-any-return]
+
+
+def _write_template(
+    result: Evaluation, latex_max_nodes: int, checked: bool, clock: Clock | None
+) -> _Template:
+    """The frame (everything but the nodes and edges) with a slot per number, then the nodes
+    and the edges, _CHECK_EVERY nodes at a time: each chunk's dicts are freed before the next
+    is built, so a large graph's dicts never all exist at once and the memory they take is
     reused while still in the CPU's caches."""
-    if "static json" not in graph.memo:
-        parts = _StaticParts(graph)
-        nodes: list[bytes] = []
-        edges: list[bytes] = []
-        for start in range(0, len(graph.nodes), _CHECK_EVERY):
-            if clock is not None:
-                clock.check()
-            parts.nodes, parts.edges = [], []
-            for node in graph.nodes[start : start + _CHECK_EVERY]:
-                parts.add(node)
-            nodes += _open_objects(parts.nodes)
-            edges += _open_objects(parts.edges)
-        sources = [source for source, _, _ in graph.edges]
-        graph.memo["static json"] = (nodes, edges, sources)
-    return graph.memo["static json"]  # type: ignore[no-any-return]
-
-
-_LEAD, _NEXT = b'[{"id":', b'},{"id":'
-
-
-def _open_objects(items: list[dict[str, Any]]) -> list[bytes]:
-    """Each item as JSON between its `{"id":` and its closing brace.
-
-    One orjson call for the list, then split: every item's first key is "id", and `},{"id":`
-    cannot occur inside a JSON string, where each quote is escaped."""
-    if not items:
-        return []
-    return orjson.dumps(items)[len(_LEAD) : -len(b"}]")].split(_NEXT)
-
-
-def _numbers_json(numbers: list[float] | list[bool]) -> list[bytes]:
-    """Each number as orjson writes it: one call for the list, then split (no number, true or
-    false holds a comma)."""
-    return orjson.dumps(numbers)[1:-1].split(b",") if numbers else []
-
-
-def _spliced(items: list[bytes], fields: list[tuple[bytes, list[Any]]]) -> orjson.Fragment:
-    """A JSON array of objects: per item its static fields, then for each field its key and
-    its number.
-
-    Written _CHECK_EVERY items at a time, each chunk joined in one pass with no bytes object
-    per item: what a chunk allocates is reused while still in the CPU's caches, which for a
-    large graph is a fifth faster than one pass over everything."""
-    chunks = []
-    for start in range(0, len(items), _CHECK_EVERY):
-        stop = start + _CHECK_EVERY
-        leads = chain([_LEAD], repeat(_NEXT)) if start == 0 else repeat(_NEXT)
-        columns: list[Iterable[bytes]] = [leads, items[start:stop]]
-        for key, numbers in fields:
-            columns += [repeat(key), _numbers_json(numbers[start:stop])]
-        pieces = zip(*columns, strict=False)  # the keys repeat() without end
-        chunks.append(b"".join(chain.from_iterable(pieces)))
-    return orjson.Fragment(b"".join([*chunks, b"}]"]) if chunks else b"[]")
-
-
-def _nodes_json(result: Evaluation, clock: Clock | None = None) -> orjson.Fragment:
-    """The nodes as `_nodes` makes them, written straight to JSON."""
-    statics = _static_json(result.graph, clock)[0]
-    return _spliced(statics, [(b',"value":', result.values), (b',"grad":', result.grads)])
-
-
-def _edges_json(result: Evaluation) -> orjson.Fragment:
-    """The edges as `_edges` makes them, written straight to JSON."""
-    _, statics, sources = _static_json(result.graph)
-    return _spliced(
-        statics,
-        [
-            (b',"value":', list(map(result.values.__getitem__, sources))),
-            (b',"upstream":', result.upstream),
-            (b',"local":', result.local),
-            (b',"downstream":', result.downstream),
-            (b',"kink":', result.kink),
-        ],
+    graph = result.graph
+    gradient_check = [
+        {"name": name, "shape": _SCALAR_SHAPE} | _CHECK_SLOTS for name in graph.variables
+    ]
+    frame = _response(
+        result,
+        latex_max_nodes,
+        value=_SLOT,
+        gradients=dict.fromkeys(graph.variables, _SLOT),
+        nodes=_SLOT,
+        edges=_SLOT,
+        gradient_check=gradient_check if checked else None,
     )
+    frame["warnings"] = _SLOT
+    pieces = [_escaped(piece) for piece in orjson.dumps(frame).split(_SLOT_JSON)]
+    n_checks = len(graph.variables) if checked else 0
+    # value, the gradients, the nodes, the edges, the checks' numbers, the warnings
+    slots = 1 + len(graph.variables) + 2 + len(_CHECK_SLOTS) * n_checks + 1
+    if len(pieces) != slots + 1:
+        raise _NoTemplate
+    nodes, edges = _items_formats(graph, clock)
+    at = 2 + len(graph.variables)  # the piece after the nodes' slot
+    text = b"".join(
+        [b"%s".join(pieces[:at]), nodes, pieces[at], edges, b"%s".join(pieces[at + 1 :])]
+    )
+    targets = [target for _, target, _ in graph.edges]
+    return _Template(text, [source for source, _, _ in graph.edges], targets)
+
+
+def _escaped(json: bytes) -> bytes:
+    return json.replace(b"%", b"%%")
+
+
+def _items_formats(graph: Graph, clock: Clock | None) -> tuple[bytes, bytes]:
+    """The nodes' and the edges' JSON arrays, with a slot for each of their numbers."""
+    parts = _StaticParts(graph)
+    nodes: list[bytes] = []
+    edges: list[bytes] = []
+    for start in range(0, len(graph.nodes), _CHECK_EVERY):
+        if clock is not None:
+            clock.check()
+        parts.nodes, parts.edges = [], []
+        for node in graph.nodes[start : start + _CHECK_EVERY]:
+            parts.add(node)
+        nodes.append(_slotted(parts.nodes, _NODE_SLOTS))
+        edges.append(_slotted(parts.edges, _EDGE_SLOTS))
+    return _array(nodes), _array(edges)
+
+
+_BETWEEN = b'},{"id":'  # between two items: a quote inside a JSON string is escaped
+
+
+def _slotted(items: list[dict[str, Any]], slots: bytes) -> bytes:
+    """The items as JSON without the brackets, each ending in its numbers' keys and slots."""
+    if not items:
+        return b""
+    json = _escaped(orjson.dumps(items))[1:-2]  # from the first item's { to the last's }
+    return json.replace(_BETWEEN, slots + _BETWEEN) + slots + b"}"
+
+
+def _array(chunks: list[bytes]) -> bytes:
+    return b"[" + b",".join(chunk for chunk in chunks if chunk) + b"]"
+
+
+def _filled(result: Evaluation, template: _Template, latex_max_nodes: int) -> bytes | None:
+    """The template with this request's numbers, or None if one of them is inf or nan (which
+    JSON lacks: the plain path writes them as text). orjson writes them all in one call, in
+    the template's order: node by node, then edge by edge."""
+    graph = result.graph
+    values, grads = result.values, result.grads
+    edges = zip(
+        map(values.__getitem__, template.sources),
+        map(grads.__getitem__, template.targets),
+        result.local,
+        result.downstream,
+        result.kink,
+        strict=True,
+    )
+    numbers: list[object] = [
+        values[graph.output],
+        *map(grads.__getitem__, graph.variables.values()),
+        *chain.from_iterable(zip(values, grads, strict=True)),
+        *chain.from_iterable(edges),
+    ]
+    for c in result.gradient_check or ():
+        numbers += (c.analytic, c.numeric, c.abs_error, c.rel_error)
+        numbers += (c.agrees, c.near_kink, c.flagged)
+    written = orjson.dumps(numbers)
+    if b"n" in written:  # null, which orjson writes for inf and nan; no number has an n
+        return None
+    slots = written[1:-1].split(b",")
+    slots.append(orjson.dumps(_warnings(result, _structure(graph, latex_max_nodes)[2])))
+    return template.text % tuple(slots)
 
 
 class _StaticParts:
@@ -290,17 +345,13 @@ def _response(
     *,
     value: Any,
     gradients: dict[str, Any],
-    nodes: list[dict[str, Any]] | orjson.Fragment,
-    edges: list[dict[str, Any]] | orjson.Fragment,
+    nodes: list[dict[str, Any]] | str,
+    edges: list[dict[str, Any]] | str,
     gradient_check: list[dict[str, Any]] | None,
 ) -> dict[str, Any]:
     """The whole response around its numbers, which the caller writes for its engine."""
     graph = result.graph
     forward_order, backward_order, latex = _structure(graph, latex_max_nodes)
-    warnings = [nf.message for nf in result.non_finite] + result.warnings
-    warnings += [lookalike.note(name) for name, lookalike in graph.lookalikes.items()]
-    if latex is None:
-        warnings.append(f"The expression is too large to typeset ({len(graph.nodes):,} nodes).")
     return {
         "expression": graph.text,
         "latex": latex,
@@ -323,9 +374,18 @@ def _response(
             for nf in result.non_finite
         ],
         "kink_conventions": KINK_CONVENTIONS,
-        "warnings": warnings,
+        "warnings": _warnings(result, latex),
         "tensor": isinstance(result, TensorEvaluation),
     }
+
+
+def _warnings(result: Evaluation | TensorEvaluation, latex: str | None) -> list[str]:
+    graph = result.graph
+    warnings = [nf.message for nf in result.non_finite] + result.warnings
+    warnings += [lookalike.note(name) for name, lookalike in graph.lookalikes.items()]
+    if latex is None:
+        warnings.append(f"The expression is too large to typeset ({len(graph.nodes):,} nodes).")
+    return warnings
 
 
 def to_dict(result: Evaluation | TensorEvaluation, latex_max_nodes: int = 2_000) -> dict[str, Any]:
@@ -357,18 +417,19 @@ def to_json(
         # about twice as fast, with no lists to build: most of a large request's cost.
         data = _tensor_dict(result, latex_max_nodes, _array_for_orjson)
         return orjson.dumps(data, option=orjson.OPT_SERIALIZE_NUMPY)
-    if result.non_finite or _any_non_finite(result):
-        return orjson.dumps(to_dict(result, latex_max_nodes))  # inf and nan written as text
-    return orjson.dumps(
-        _scalar_response(result, latex_max_nodes, _nodes_json(result, clock), _edges_json(result))
-    )
+    if not result.non_finite:
+        template = _template(result, latex_max_nodes, clock)
+        written = None if template is None else _filled(result, template, latex_max_nodes)
+        if written is not None:
+            return written
+    return orjson.dumps(to_dict(result, latex_max_nodes))  # inf and nan written as text
 
 
 def _scalar_response(
     result: Evaluation,
     latex_max_nodes: int,
-    nodes: list[dict[str, Any]] | orjson.Fragment,
-    edges: list[dict[str, Any]] | orjson.Fragment,
+    nodes: list[dict[str, Any]] | str,
+    edges: list[dict[str, Any]] | str,
 ) -> dict[str, Any]:
     return _response(
         result,

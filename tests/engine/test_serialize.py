@@ -1,5 +1,5 @@
-"""The scalar JSON fast path (static bytes per graph, numbers spliced in) against the plain
-path (a dict per node and edge, written by orjson in one go)."""
+"""The scalar JSON fast path (a template per graph, numbers filled in) against the plain path
+(a dict per node and edge, written by orjson in one go)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 
 from app.config import Settings
-from app.engine import Evaluation, evaluate
+from app.engine import Evaluation, Options, evaluate
 from app.parser import parse
 from app.serialize import to_dict, to_json
 from tests.engine.test_properties import Expr, evaluated, expressions, values
@@ -19,12 +19,12 @@ SETTINGS = Settings()
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(expressions, values)
-def test_spliced_json_is_the_plain_json_byte_for_byte(expr: Expr, vals: dict[str, float]) -> None:
+def test_filled_json_is_the_plain_json_byte_for_byte(expr: Expr, vals: dict[str, float]) -> None:
     result, _ = evaluated(expr, vals)
     assert to_json(result) == orjson.dumps(to_dict(result)), expr.text
 
 
-def test_spliced_json_reads_back_as_the_engine_numbers() -> None:
+def test_filled_json_reads_back_as_the_engine_numbers() -> None:
     graph = parse("max(x, y, 2) * tanh(w0 - x) + x / alpha", SETTINGS)
     result = evaluate(graph, {"x": 0.3, "y": 2.0, "w0": 2.0, "alpha": 0.7}, SETTINGS)
     assert isinstance(result, Evaluation)
@@ -49,7 +49,7 @@ def test_a_parsed_graph_reused_with_new_values_gets_new_numbers() -> None:
 
 
 def test_a_graph_of_several_chunks_is_written_whole() -> None:
-    """The static JSON is written 2,048 nodes at a time; the chunks must join seamlessly."""
+    """The template is written 2,048 nodes at a time; the chunks must join seamlessly."""
     text = " + ".join(f"tanh(w{i} * x{i % 7})" for i in range(1_200))  # about 4,800 nodes
     values = {f"w{i}": 0.001 * i for i in range(1_200)} | {f"x{k}": k - 3.0 for k in range(7)}
     result = evaluate(parse(text, SETTINGS), values, SETTINGS)
@@ -79,3 +79,30 @@ def test_operands_past_the_twentieth_get_english_ordinals() -> None:
         f"{n} operand"
         for n in ("1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd")
     ]
+
+
+def test_one_graph_answered_in_each_way_a_request_can_vary_is_the_plain_json() -> None:
+    """One parsed graph serves requests with and without the check, with a check over its
+    budget (a warning), past the LaTeX limit and with inf (the plain path): each answer has
+    its own bytes, in any order, from templates remembered per graph."""
+    graph = parse("sigmod (x) * max(x, y)", SETTINGS)  # a lookalike's warning in every answer
+    over_budget = Settings(gradient_check_budget=1)
+    no_latex = Settings(latex_max_nodes=3)
+    answers = [
+        (SETTINGS, Options(), {"x": 0.5, "y": 2.0, "sigmod": 3.0}),
+        (SETTINGS, Options(gradient_check=False), {"x": 0.5, "y": 2.0, "sigmod": 3.0}),
+        (over_budget, Options(), {"x": -1.0, "y": 2.0, "sigmod": 3.0}),
+        (no_latex, Options(), {"x": 4.0, "y": 2.0, "sigmod": -3.0}),
+        (SETTINGS, Options(), {"x": 1e308, "y": 2.0, "sigmod": 1e308}),  # overflows to inf
+        (SETTINGS, Options(), {"x": 3.0, "y": 3.0, "sigmod": 1.0}),  # a tie: at the kink
+    ]
+    for settings_, options, vals in answers * 2:
+        result = evaluate(graph, vals, settings_, options)
+        latex_max = settings_.latex_max_nodes
+        written = to_json(result, latex_max)
+        assert written == orjson.dumps(to_dict(result, latex_max)), (options, vals)
+        data = json.loads(written)
+        expected = vals["sigmod"] * vals["x"] * max(vals["x"], vals["y"])
+        assert float(data["value"]) == expected  # "Infinity" for inf, as JavaScript reads it
+        assert len(data["warnings"]) >= 1
+    assert sum(key.startswith("template") for key in graph.memo) == 3  # check, none, no LaTeX

@@ -25,6 +25,7 @@ from app.errors import BadValue
 from app.schemas import (
     ErrorResponse,
     FunctionsResponse,
+    GraphOptions,
     GraphRequest,
     GraphResponse,
     Health,
@@ -114,9 +115,16 @@ async def graph_answer(content_type: str, body: bytes, settings: Settings) -> by
     """The answer to POST /api/v1/graph, from the request's bytes. `app.shortcut` serves the
     route with it as well, without FastAPI's per-request machinery."""
     graph = _validated(content_type, body, GraphRequest)
-    o = graph.options
-    options = Options(h=o.h, gradient_check=o.gradient_check, rtol=o.rtol, atol=o.atol)
-    return await _graph(graph.expression, graph.values, options, settings)
+    return await _graph(graph.expression, graph.values, _options(graph.options), settings)
+
+
+def _options(o: GraphOptions) -> Options:
+    if not o.model_fields_set:  # none given, as in nearly every request: the defaults
+        return DEFAULT_OPTIONS
+    return Options(h=o.h, gradient_check=o.gradient_check, rtol=o.rtol, atol=o.atol)
+
+
+DEFAULT_OPTIONS = Options()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from app.clock import Clock
@@ -215,20 +216,25 @@ class _Cone:
         self.size = len(steps)
         self.chunks = _chunks(steps)
         self.kinks = [
-            (out, gate.kink.branch, nodes[out].inputs)
+            (out, gate.kink.branch, _operands(nodes[out].inputs))
             for out, *_ in steps
             if (gate := nodes[out].gate) is not None and gate.kink is not None
         ]
 
     def crosses(self, start: _Pieces, ahead: list[float], behind: list[float]) -> bool:
         """Whether a kinked gate is on another smooth piece ahead or behind than at the start."""
-        for out, branch, inputs in self.kinks:
-            piece = start.at(out, branch, inputs)
-            if branch(*[ahead[i] for i in inputs]) != piece:
-                return True
-            if branch(*[behind[i] for i in inputs]) != piece:
+        for out, branch, operands in self.kinks:
+            piece = start.at(out, branch, operands)
+            if branch(*operands(ahead)) != piece or branch(*operands(behind)) != piece:
                 return True
         return False
+
+
+def _operands(inputs: tuple[int, ...]) -> Callable[[list[float]], tuple[float, ...]]:
+    """Picks a gate's operands out of a pass's values (itemgetter: no Python frame per call)."""
+    if len(inputs) == 1:
+        return lambda values: (values[inputs[0]],)
+    return itemgetter(*inputs)
 
 
 class _Pieces:
@@ -239,9 +245,11 @@ class _Pieces:
         self.values = values
         self._found: dict[int, object] = {}
 
-    def at(self, out: int, branch: Callable[..., object], inputs: tuple[int, ...]) -> object:
+    def at(
+        self, out: int, branch: Callable[..., object], operands: Callable[[list[float]], Any]
+    ) -> object:
         if out not in self._found:
-            self._found[out] = branch(*[self.values[i] for i in inputs])
+            self._found[out] = branch(*operands(self.values))
         return self._found[out]
 
 
@@ -486,14 +494,20 @@ def _checked(
 ) -> list[GradientCheck] | None:
     graph = result.graph
     cost = 2 * len(graph.variables) * len(graph.nodes)
-    if not within_budget(cost, f"evaluate {cost:,} gates", settings, result.warnings):
+    if not within_budget(cost, lambda: f"evaluate {cost:,} gates", settings, result.warnings):
         return None
     # At a kink every check is near one; otherwise, whether its shifted points cross one.
     start = None if any(result.kink) else _Pieces(result.values)
-    checks = [
-        _check_one(result, name, index, options, clock, start)
-        for name, index in graph.variables.items()
-    ]
+    plan, values, h = _plan(graph), result.values, options.h
+    checks = []
+    for name, index in graph.variables.items():
+        try:
+            ahead, behind, near_kink = _shifted(plan, values, index, h, clock, start)
+        except (ArithmeticError, ValueError):
+            ieee = _plan(graph, fast=False)
+            ahead, behind, near_kink = _shifted(ieee, values, index, h, clock, start)
+        numeric = (ahead - behind) / (2 * h)
+        checks.append(_compared(name, result.grads[index], numeric, near_kink, options))
     explain_unknown_checks(checks, options, result.non_finite, result.warnings)
     return checks
 
@@ -513,42 +527,30 @@ def explain_unknown_checks(
             )
 
 
-def within_budget(cost: int, work: str, settings: Settings, warnings: list[str]) -> bool:
-    """Whether the numeric check fits gradient_check_budget; if not, a warning says why."""
+def within_budget(
+    cost: int, work: Callable[[], str], settings: Settings, warnings: list[str]
+) -> bool:
+    """Whether the numeric check fits gradient_check_budget; if not, a warning says why
+    (`work` words the cost: written only then, since nearly every check fits)."""
     if cost <= settings.gradient_check_budget:
         return True
     warnings.append(
-        f"The numeric gradient check was skipped: it would {work}, more than the budget of "
+        f"The numeric gradient check was skipped: it would {work()}, more than the budget of "
         f"{settings.gradient_check_budget:,} (gradient_check_budget)."
     )
     return False
 
 
-def _check_one(
-    result: Evaluation,
-    name: str,
-    index: int,
-    options: Options,
-    clock: Clock,
-    start: _Pieces | None,
+def _compared(
+    name: str, analytic: float, numeric: float, near_kink: bool, options: Options
 ) -> GradientCheck:
-    graph = result.graph
-    try:
-        ahead, behind, crosses = _shifted(
-            _plan(graph), result.values, index, options.h, clock, start
-        )
-    except (ArithmeticError, ValueError):
-        plan = _plan(graph, fast=False)
-        ahead, behind, crosses = _shifted(plan, result.values, index, options.h, clock, start)
-    numeric = (ahead - behind) / (2 * options.h)
-    analytic = result.grads[index]
     abs_error = abs(analytic - numeric)
     scale = max(abs(analytic), abs(numeric))
     # Both zero: no error. A nan (a shifted point gave one) leaves the error unknown, and a
     # 0 there would flag a disagreement that the non-finite report explains instead.
     rel_error = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.nan)
     agrees = abs_error <= options.atol + options.rtol * scale
-    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, crosses)
+    return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, near_kink)
 
 
 def _shifted(

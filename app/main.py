@@ -19,7 +19,13 @@ from app.api import router as api_router
 from app.config import Settings, get_settings
 from app.docs import router as docs_router
 from app.errors import ExpressionError
-from app.middleware import ApiOnlyCors, BodySizeLimit, SecurityHeaders
+from app.middleware import (
+    ApiOnlyCors,
+    BodySizeLimit,
+    CorsPolicy,
+    SecurityHeaders,
+    SecurityPolicy,
+)
 from app.oembed import router as oembed_router
 from app.pages import router as pages_router
 from app.pages import static_files
@@ -110,13 +116,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, unexpected_error)
     # The last added runs first: the security headers and CORS wrap every answer, the size
     # limit's 413 included, so a page on another origin can read why it was refused. The
-    # shortcut, innermost, answers POST /api/v1/graph inside all three; with telemetry on, the
-    # declared route does, so that traces and metrics name it.
-    if not settings.telemetry:
-        app.add_middleware(GraphShortcut)
+    # shortcut, outermost, answers POST /api/v1/graph and adds the same headers itself; with
+    # telemetry on, the declared route does, so that traces and metrics name it.
+    security = SecurityPolicy(settings.embed_frame_ancestors)
+    cors = CorsPolicy(settings.cors_origins)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(ApiOnlyCors, origins=settings.cors_origins)
-    app.add_middleware(SecurityHeaders, embed_frame_ancestors=settings.embed_frame_ancestors)
+    app.add_middleware(ApiOnlyCors, policy=cors)
+    app.add_middleware(SecurityHeaders, policy=security)
+    if not settings.telemetry:
+        app.add_middleware(
+            GraphShortcut, max_body_bytes=settings.max_body_bytes, cors=cors, security=security
+        )
     # sympy leaves a large, permanent heap behind at start-up; keep the collector off it.
     gc.freeze()
     return app

@@ -66,35 +66,65 @@ class _TooBig(Exception):
     pass
 
 
-class SecurityHeaders:
+class SecurityPolicy:
     """A strict CSP on every response; only /embed may be framed by other origins."""
 
-    def __init__(self, app: ASGIApp, embed_frame_ancestors: str) -> None:
-        self.app = app
+    def __init__(self, embed_frame_ancestors: str) -> None:
         self.page_csp = PAGE_CSP.format(ancestors="'self'").encode()
         self.embed_csp = PAGE_CSP.format(ancestors=embed_frame_ancestors).encode()
+
+    def headers(self, path: str) -> list[tuple[bytes, bytes]]:
+        embeddable = path == "/embed" or path.startswith("/embed/")
+        headers = [
+            (b"content-security-policy", self.embed_csp if embeddable else self.page_csp),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        ]
+        if not embeddable:
+            headers.append((b"x-frame-options", b"SAMEORIGIN"))
+        return headers
+
+
+class SecurityHeaders:
+    """Adds the policy's headers to every answer."""
+
+    def __init__(self, app: ASGIApp, policy: SecurityPolicy) -> None:
+        self.app = app
+        self.policy = policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        embeddable = scope["path"] == "/embed" or scope["path"].startswith("/embed/")
-        csp = self.embed_csp if embeddable else self.page_csp
+        await self.app(scope, receive, with_headers(send, self.policy.headers(scope["path"])))
 
-        async def with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [
-                    (b"content-security-policy", csp),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"strict-origin-when-cross-origin"),
-                ]
-                if not embeddable:
-                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
-                message["headers"] = headers
-            await send(message)
 
-        await self.app(scope, receive, with_headers)
+def with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
+    """`send`, adding `extra` after the answer's own headers."""
+
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), *extra]
+        await send(message)
+
+    return sending
+
+
+class CorsPolicy:
+    """The CORS headers of a simple (not preflight) request to /api/: no credentials."""
+
+    def __init__(self, origins: list[str]) -> None:
+        self.origins = origins
+        self.allow_all = "*" in origins
+        self.allowed = {origin.encode() for origin in origins}
+
+    def simple_headers(self, origin: bytes | None) -> list[tuple[bytes, bytes]]:
+        headers = [(b"vary", b"Origin")]
+        if origin is not None and self.allow_all:
+            headers.append((b"access-control-allow-origin", b"*"))
+        elif origin is not None and origin in self.allowed:
+            headers.append((b"access-control-allow-origin", origin))
+        return headers
 
 
 class ApiOnlyCors:
@@ -110,12 +140,11 @@ class ApiOnlyCors:
     request headers twice); preflights and /static/ go to Starlette's.
     """
 
-    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+    def __init__(self, app: ASGIApp, policy: CorsPolicy) -> None:
         self.app = app
-        self.allow_all = "*" in origins
-        self.origins = {origin.encode() for origin in origins}
-        self.api: Any = _cors(app, origins, ["GET", "POST", "OPTIONS"])
-        self.static: Any = _cors(app, origins, ["GET", "HEAD"])
+        self.policy = policy
+        self.api: Any = _cors(app, policy.origins, ["GET", "POST", "OPTIONS"])
+        self.static: Any = _cors(app, policy.origins, ["GET", "HEAD"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope["path"] if scope["type"] == "http" else ""
@@ -136,18 +165,7 @@ class ApiOnlyCors:
         if origin is not None and preflight and scope["method"] == "OPTIONS":
             await self.api(scope, receive, send)
             return
-        extra = [(b"vary", b"Origin")]
-        if origin is not None and self.allow_all:
-            extra.append((b"access-control-allow-origin", b"*"))
-        elif origin is not None and origin in self.origins:
-            extra.append((b"access-control-allow-origin", origin))
-
-        async def with_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", ()), *extra]
-            await send(message)
-
-        await self.app(scope, receive, with_cors)
+        await self.app(scope, receive, with_headers(send, self.policy.simple_headers(origin)))
 
 
 def _cors(app: ASGIApp, origins: list[str], methods: list[str]) -> CORSMiddleware:

@@ -381,6 +381,8 @@ def _response(
 
 def _warnings(result: Evaluation | TensorEvaluation, latex: str | None) -> list[str]:
     graph = result.graph
+    if not (result.non_finite or result.warnings or graph.lookalikes) and latex is not None:
+        return []  # nearly every answer, told apart without building lists
     warnings = [nf.message for nf in result.non_finite] + result.warnings
     warnings += [lookalike.note(name) for name, lookalike in graph.lookalikes.items()]
     if latex is None:

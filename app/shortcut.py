@@ -3,15 +3,19 @@ slider drag on the page and most API clients call.
 
 For the lecture example FastAPI's routing, dependency solving and Request and Response objects
 cost about 59 µs a request in process, more than the computation itself (docs/evidence.md).
-This ASGI layer sits inside the app's own middleware (size limit, CORS, security headers), so
-those still apply, and answers the route with `api.graph_answer`, the function the declared
-route calls. Errors go to the handlers the app registered, as they would from the route.
+This ASGI layer answers the route with `api.graph_answer`, the function the declared route
+calls. Errors go to the handlers the app registered, as they would from the route.
+
+It sits outside the app's own middleware and adds the headers the CORS and security layers
+would add (`CorsPolicy`, `SecurityPolicy`), which spares every answer two wrappers of `send`.
+A body over the size limit is handed on, with what was read of it, to the middleware, whose
+size limit refuses it.
 
 The declared route stays: it documents the API in OpenAPI, serves the route wherever this
 layer is left out (with FastAPI's telemetry on, whose spans and metrics name the route), and
-the tests compare the two answers byte for byte. One difference is deliberate: a client that
-leaves before its body has arrived gets no answer, where the route logs the disconnect as an
-unexpected error and tries to send a 500.
+the tests compare the two answers byte for byte, headers included. One difference is
+deliberate: a client that leaves before its body has arrived gets no answer, where the route
+logs the disconnect as an unexpected error and tries to send a 500.
 """
 
 from __future__ import annotations
@@ -21,35 +25,51 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api import graph_answer
+from app.middleware import CorsPolicy, SecurityPolicy, with_headers
 
 PATH = "/api/v1/graph"
 
 
 class GraphShortcut:
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(
+        self, app: ASGIApp, max_body_bytes: int, cors: CorsPolicy, security: SecurityPolicy
+    ) -> None:
         self.app = app
+        self.max_body_bytes = max_body_bytes
+        self.cors = cors
+        self.security = security
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or _route_path(scope) != PATH:
             await self.app(scope, receive, send)
             return
-        body = await _body(receive)
+        content_type, origin, declared = _head(scope)
+        if declared > self.max_body_bytes:  # the middleware's size limit refuses it unread
+            await self.app(scope, receive, send)
+            return
+        try:
+            body = await _body(receive, self.max_body_bytes)
+        except _OverLimit as over:  # and refuses a longer body than it said as it arrives
+            await self.app(scope, _replayed(over.chunks, receive), send)
+            return
         if body is None:
             return  # the client went away; there is no one to answer
+        extra = self.cors.simple_headers(origin) + self.security.headers(scope["path"])
         app = scope["app"]
         try:
-            answer = await graph_answer(_content_type(scope), body, app.state.settings)
+            answer = await graph_answer(content_type, body, app.state.settings)
         except Exception as exc:
             handler = _handler(app.exception_handlers, exc)
             if handler is None:
                 raise  # to ServerErrorMiddleware and the app's 500 handler, as from the route
             response = await _respond(handler, Request(scope), exc)
-            await response(scope, receive, send)
+            await response(scope, receive, with_headers(send, extra))
             return
-        headers = [(b"content-length", b"%d" % len(answer)), (b"content-type", b"application/json")]
+        length = (b"content-length", b"%d" % len(answer))
+        headers = [length, (b"content-type", b"application/json"), *extra]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
 
@@ -61,22 +81,52 @@ def _route_path(scope: Scope) -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
-async def _body(receive: Receive) -> bytes | None:
-    chunks = []
+async def _body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None if the client went away."""
+    chunks, seen = [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return None
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        chunks.append(chunk)
+        seen += len(chunk)
+        if seen > limit:
+            raise _OverLimit(chunks)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
 
-def _content_type(scope: Scope) -> str:
+class _OverLimit(Exception):
+    """The body has more than the limit's bytes: these are the chunks read so far."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self.chunks = chunks
+
+
+def _replayed(chunks: list[bytes], receive: Receive) -> Receive:
+    """`receive` as it was before `chunks` were read from it."""
+    pending = list(chunks)
+
+    async def replaying() -> Message:
+        if pending:
+            return {"type": "http.request", "body": pending.pop(0), "more_body": True}
+        return await receive()
+
+    return replaying
+
+
+def _head(scope: Scope) -> tuple[str, bytes | None, int]:
+    """The request's content type, origin and declared length (0 if it declares none)."""
+    content_type, origin, declared = "", None, 0
     for name, value in scope["headers"]:
         if name == b"content-type":
-            return str(value.decode("latin-1"))
-    return ""
+            content_type = value.decode("latin-1")
+        elif name == b"origin":
+            origin = value
+        elif name == b"content-length" and value.isdigit():
+            declared = int(value)
+    return content_type, origin, declared
 
 
 async def _respond(handler: Any, request: Request, exc: Exception) -> Any:

@@ -336,7 +336,10 @@ def _checked(
     entries = sum(values[i].size for i in graph.variables.values())
     per_pass = sum(max(values[i].size for i in (n.index, *n.inputs)) for n in graph.ops)
     cost = 2 * entries * per_pass
-    work = f"compute {cost:,} entries (2 × {entries:,} input entries × {per_pass:,} per pass)"
+
+    def work() -> str:
+        return f"compute {cost:,} entries (2 × {entries:,} input entries × {per_pass:,} per pass)"
+
     if not within_budget(cost, work, settings, result.warnings):
         return None
     checks = [_check_one(result, start, name, options, clock) for name in graph.variables]

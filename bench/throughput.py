@@ -102,8 +102,9 @@ def main() -> None:
     parser.add_argument(
         "--floor",
         default="bench.floor_app:app",
-        help="the floor: bench.floor_app:app (a FastAPI route, as issue #6 defines it) or "
-        "bench.floor_app:shortcut_app (answered before FastAPI's routing, as the app is)",
+        help="the floor: bench.floor_app:app (a FastAPI route, as issue #6 defines it), "
+        "bench.floor_app:shortcut_app (answered before FastAPI's routing, as the app is) or "
+        "bench.floor_app:bare_app (the route, with only two of the app's seven headers)",
     )
     parser.add_argument("--skip-cost", action="store_true", help="only the throughput")
     args = parser.parse_args()

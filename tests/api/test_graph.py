@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 import pytest
 from fastapi.testclient import TestClient
 
+from app.api import DEFAULT_OPTIONS
 from app.config import Settings
 from app.deps import app_settings
 from app.main import create_app
+from app.schemas import GraphOptions
 
 CONTRACT_TOP = {"expression", "latex", "value", "output", "gradients", "nodes", "edges",
                 "forward_order", "backward_order", "gradient_check", "warnings"}  # fmt: skip
@@ -161,3 +164,16 @@ def test_a_misspelt_function_before_a_bracket_is_answered_with_a_hint(client: Te
     detail = client.post("/api/v1/graph", json=shapes).json()["detail"]
     hint = "('maen (…)' is maen times a bracket: did you mean mean(…)?)."
     assert detail["message"].endswith(hint)  # the shape error, whose cause the slip is
+
+
+def test_a_request_without_options_gets_the_documented_defaults(client: TestClient) -> None:
+    """Without options the numeric check runs with h = 1e-4 (the schema's default), the same
+    as with the defaults given: (2.0001³ - 1.9999³) / 0.0002 = 12.00000001."""
+    body = {"expression": "x^3", "values": {"x": 2}}
+    spelt_out = {**body, "options": {"h": 1e-4, "gradient_check": True, "rtol": 1e-4}}
+    answers = [client.post("/api/v1/graph", json=b).json() for b in (body, spelt_out)]
+    assert answers[0] == answers[1]
+    check = answers[0]["gradient_check"][0]
+    assert check["numeric"] == pytest.approx((2.0001**3 - 1.9999**3) / 2e-4, rel=1e-12)
+    assert check["numeric"] != pytest.approx((2.01**3 - 1.99**3) / 0.02, rel=1e-9)
+    assert GraphOptions().model_dump() == asdict(DEFAULT_OPTIONS)

@@ -19,6 +19,7 @@ from app import api, shortcut
 from app.config import Settings
 from app.errors import ExpressionError
 from app.main import create_app
+from app.middleware import CorsPolicy, SecurityPolicy
 from app.shortcut import GraphShortcut
 from tests.reference import gradient
 
@@ -57,6 +58,7 @@ REQUESTS: dict[str, tuple[bytes, dict[str, str]]] = {
     "body too large": (b'{"expression": "' + b"x+" * 20_000 + b'x", "values": {"x": 1}}', JSON),
     "expression too long": (b'{"expression": "' + b"x+" * 120 + b'x", "values": {"x": 1}}', JSON),
     "cross-origin": (LECTURE, {**JSON, "origin": "https://course.example"}),
+    "cross-origin error": (b'{"expression": "x*"}', {**JSON, "origin": "https://course.example"}),
     "thread pool": (
         b'{"expression": "'
         + b"+".join(b"x%d" % i for i in range(40))
@@ -81,6 +83,28 @@ def test_the_shortcut_answers_as_the_route_does(
     assert served.content == declared.content
 
 
+def test_a_chunked_body_over_the_limit_is_refused_as_the_route_refuses_it(
+    clients: tuple[TestClient, TestClient],
+) -> None:
+    """It declares no length, so the shortcut reads it until it passes the limit, then hands
+    what it read to the middleware's size limit."""
+    answers = []
+    for client in clients:
+        chunks = iter([b'{"expression": "', b"x+" * 6_000, b"x+" * 6_000, b'x"}'])
+        answers.append(client.post("/api/v1/graph", content=chunks, headers=JSON))
+    served, declared = answers
+    assert served.status_code == declared.status_code == 413
+    assert served.headers.multi_items() == declared.headers.multi_items()
+    assert served.content == declared.content
+    assert served.json()["detail"]["message"].startswith("The request body is larger than 20,000")
+
+
+def shortcut_around(app: Any) -> GraphShortcut:
+    settings = Settings()
+    cors, security = CorsPolicy(settings.cors_origins), SecurityPolicy("*")
+    return GraphShortcut(app, settings.max_body_bytes, cors, security)
+
+
 def test_the_shortcut_serves_the_route_itself() -> None:
     """Around an app that fails if reached: the POST never gets past the shortcut, and its
     answer is the lecture's, checked against sympy."""
@@ -89,13 +113,13 @@ def test_the_shortcut_serves_the_route_itself() -> None:
     async def unreachable(scope: Scope, receive: Receive, send: Send) -> None:
         raise AssertionError(f"reached the app for {scope['method']} {scope['path']}")
 
-    sent = asyncio.run(_call(GraphShortcut(unreachable), app, "POST", "/api/v1/graph", LECTURE))
+    sent = asyncio.run(_call(shortcut_around(unreachable), app, "POST", "/api/v1/graph", LECTURE))
     assert sent[0]["status"] == 200
     x, y, z = sp.symbols("x y z", real=True)
     expected = gradient((x + y) * sp.Max(y, z), {"x": 1, "y": 2, "z": 0})
     assert _json(sent)["gradients"] == pytest.approx(expected)
     with pytest.raises(AssertionError, match="reached the app for GET"):
-        asyncio.run(_call(GraphShortcut(unreachable), app, "GET", "/api/v1/graph", b""))
+        asyncio.run(_call(shortcut_around(unreachable), app, "GET", "/api/v1/graph", b""))
 
 
 def test_the_shortcut_serves_below_a_root_path() -> None:
@@ -104,7 +128,7 @@ def test_the_shortcut_serves_below_a_root_path() -> None:
     async def unreachable(scope: Scope, receive: Receive, send: Send) -> None:
         raise AssertionError("the shortcut let a request below the root path through")
 
-    shortcut = GraphShortcut(unreachable)
+    shortcut = shortcut_around(unreachable)
     path, root = "/explorer/api/v1/graph", "/explorer"
     sent = asyncio.run(_call(shortcut, app, "POST", path, LECTURE, root_path=root))
     assert sent[0]["status"] == 200

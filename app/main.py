@@ -114,10 +114,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, unexpected_error)
-    # The last added runs first: the security headers and CORS wrap every answer, the size
-    # limit's 413 included, so a page on another origin can read why it was refused. The
-    # shortcut, outermost, answers POST /api/v1/graph and adds the same headers itself; with
-    # telemetry on, the declared route does, so that traces and metrics name it.
+    # The last added runs first: the security headers and CORS wrap every answer behind
+    # them, the size limit's 413 included, so a page on another origin can read why it was
+    # refused. The shortcut, outermost, answers POST /api/v1/graph and adds the same headers
+    # itself; with telemetry on, the declared route does, so that traces and metrics name it.
     security = SecurityPolicy(settings.embed_frame_ancestors)
     cors = CorsPolicy(settings.cors_origins)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

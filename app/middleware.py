@@ -96,7 +96,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        await self.app(scope, receive, with_headers(send, self.policy.headers(scope["path"])))
+        await self.app(scope, receive, with_headers(send, self.policy.headers(route_path(scope))))
+
+
+def route_path(scope: Scope) -> str:
+    """The path below the app's root path, as Starlette's router matches it: /api/… and
+    /embed are the same routes wherever the app is mounted."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 def with_headers(send: Send, extra: list[tuple[bytes, bytes]]) -> Send:
@@ -135,9 +143,9 @@ class ApiOnlyCors:
     mode, and refuse them without Access-Control-Allow-Origin. Stylesheets linked with <link>
     and images do not need it. The pages (/, /embed, /docs) get no CORS headers.
 
-    Simple /api/ requests, the hot path, get their headers from here, at a third of the cost
-    of Starlette's CORSMiddleware (which wraps every response in a partial and parses the
-    request headers twice); preflights and /static/ go to Starlette's.
+    Simple /api/ requests get their headers from `CorsPolicy`, here and in `app.shortcut`, at
+    a third of the cost of Starlette's CORSMiddleware (which wraps every response in a partial
+    and parses the request headers twice); preflights and /static/ go to Starlette's.
     """
 
     def __init__(self, app: ASGIApp, policy: CorsPolicy) -> None:
@@ -147,7 +155,7 @@ class ApiOnlyCors:
         self.static: Any = _cors(app, policy.origins, ["GET", "HEAD"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = scope["path"] if scope["type"] == "http" else ""
+        path = route_path(scope) if scope["type"] == "http" else ""
         if path.startswith("/api/"):
             await self._api(scope, receive, send)
         elif path.startswith("/static/") and scope["method"] in ("GET", "HEAD"):

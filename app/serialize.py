@@ -83,11 +83,12 @@ def _build_static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[s
 @dataclass(frozen=True, slots=True)
 class _Template:
     """A graph's whole response as a %-format, with `%s` wherever a request's numbers go, in
-    the order `_filled` deals them. Made once per parsed graph (and per latex_max_nodes, and
-    with or without the check), from the same dicts as the plain path, by the same orjson, so
-    the bytes are the plain path's."""
+    the order `_filled` deals them, and one for the gradient check's list (which a request
+    may leave out). Made once per parsed graph (and per latex_max_nodes), from the same dicts
+    as the plain path, by the same orjson, so the bytes are the plain path's."""
 
     text: bytes
+    checks: bytes
     sources: list[int]
     targets: list[int]
 
@@ -107,27 +108,21 @@ class _NoTemplate(Exception):
 
 def _template(result: Evaluation, latex_max_nodes: int, clock: Clock | None) -> _Template | None:
     graph = result.graph
-    checked = result.gradient_check is not None
-    key = f"template {latex_max_nodes} {checked}"
+    key = f"template {latex_max_nodes}"
     if key not in graph.memo:
         try:
-            graph.memo[key] = _write_template(result, latex_max_nodes, checked, clock)
+            graph.memo[key] = _write_template(result, latex_max_nodes, clock)
         except _NoTemplate:
             graph.memo[key] = None
     return graph.memo[key]  # type: ignore[no-any-return]
 
 
-def _write_template(
-    result: Evaluation, latex_max_nodes: int, checked: bool, clock: Clock | None
-) -> _Template:
+def _write_template(result: Evaluation, latex_max_nodes: int, clock: Clock | None) -> _Template:
     """The frame (everything but the nodes and edges) with a slot per number, then the nodes
     and the edges, _CHECK_EVERY nodes at a time: each chunk's dicts are freed before the next
     is built, so a large graph's dicts never all exist at once and the memory they take is
     reused while still in the CPU's caches."""
     graph = result.graph
-    gradient_check = [
-        {"name": name, "shape": _SCALAR_SHAPE} | _CHECK_SLOTS for name in graph.variables
-    ]
     frame = _response(
         result,
         latex_max_nodes,
@@ -135,57 +130,66 @@ def _write_template(
         gradients=dict.fromkeys(graph.variables, _SLOT),
         nodes=_SLOT,
         edges=_SLOT,
-        gradient_check=gradient_check if checked else None,
+        gradient_check=_SLOT,  # type: ignore[arg-type]
     )
     frame["warnings"] = _SLOT
-    pieces = [_escaped(piece) for piece in orjson.dumps(frame).split(_SLOT_JSON)]
-    n_checks = len(graph.variables) if checked else 0
-    # value, the gradients, the nodes, the edges, the checks' numbers, the warnings
-    slots = 1 + len(graph.variables) + 2 + len(_CHECK_SLOTS) * n_checks + 1
-    if len(pieces) != slots + 1:
-        raise _NoTemplate
+    # value, the gradients, the nodes, the edges, the check, the warnings
+    pieces = _slotted_pieces(frame, 1 + len(graph.variables) + 4)
+    checks = [{"name": name, "shape": _SCALAR_SHAPE} | _CHECK_SLOTS for name in graph.variables]
+    checks_pieces = _slotted_pieces(checks, len(_CHECK_SLOTS) * len(graph.variables))
     nodes, edges = _items_formats(graph, clock)
     at = 2 + len(graph.variables)  # the piece after the nodes' slot
-    text = b"".join(
-        [b"%s".join(pieces[:at]), nodes, pieces[at], edges, b"%s".join(pieces[at + 1 :])]
-    )
+    head, tail = b"%s".join(pieces[:at]), b"%s".join(pieces[at + 1 :])
+    text = b"".join([head, *nodes, pieces[at], *edges, tail])
+    sources = [source for source, _, _ in graph.edges]
     targets = [target for _, target, _ in graph.edges]
-    return _Template(text, [source for source, _, _ in graph.edges], targets)
+    return _Template(text, b"%s".join(checks_pieces), sources, targets)
+
+
+def _slotted_pieces(data: object, slots: int) -> list[bytes]:
+    """The JSON of `data`, escaped for %, cut where its slots are."""
+    pieces = [_escaped(piece) for piece in orjson.dumps(data).split(_SLOT_JSON)]
+    if len(pieces) != slots + 1:
+        raise _NoTemplate
+    return pieces
 
 
 def _escaped(json: bytes) -> bytes:
     return json.replace(b"%", b"%%")
 
 
-def _items_formats(graph: Graph, clock: Clock | None) -> tuple[bytes, bytes]:
-    """The nodes' and the edges' JSON arrays, with a slot for each of their numbers."""
+def _items_formats(
+    graph: Graph, clock: Clock | None
+) -> tuple[list[bytes | memoryview], list[bytes | memoryview]]:
+    """The nodes' and the edges' JSON arrays, with a slot for each of their numbers, in pieces
+    for one join (each chunk's bytes are copied once more, there)."""
     parts = _StaticParts(graph)
-    nodes: list[bytes] = []
-    edges: list[bytes] = []
+    nodes: list[bytes | memoryview] = [b"["]
+    edges: list[bytes | memoryview] = [b"["]
     for start in range(0, len(graph.nodes), _CHECK_EVERY):
         if clock is not None:
             clock.check()
         parts.nodes, parts.edges = [], []
         for node in graph.nodes[start : start + _CHECK_EVERY]:
             parts.add(node)
-        nodes.append(_slotted(parts.nodes, _NODE_SLOTS))
-        edges.append(_slotted(parts.edges, _EDGE_SLOTS))
-    return _array(nodes), _array(edges)
+        _add_slotted(nodes, parts.nodes, _NODE_SLOTS)
+        _add_slotted(edges, parts.edges, _EDGE_SLOTS)
+    return [*nodes, b"]"], [*edges, b"]"]
 
 
 _BETWEEN = b'},{"id":'  # between two items: a quote inside a JSON string is escaped
 
 
-def _slotted(items: list[dict[str, Any]], slots: bytes) -> bytes:
-    """The items as JSON without the brackets, each ending in its numbers' keys and slots."""
+def _add_slotted(
+    pieces: list[bytes | memoryview], items: list[dict[str, Any]], slots: bytes
+) -> None:
+    """The items as JSON, each ending in its numbers' keys and slots, after `pieces`."""
     if not items:
-        return b""
-    json = _escaped(orjson.dumps(items))[1:-2]  # from the first item's { to the last's }
-    return json.replace(_BETWEEN, slots + _BETWEEN) + slots + b"}"
-
-
-def _array(chunks: list[bytes]) -> bytes:
-    return b"[" + b",".join(chunk for chunk in chunks if chunk) + b"]"
+        return
+    if len(pieces) > 1:
+        pieces.append(b",")
+    json = _escaped(orjson.dumps(items)).replace(_BETWEEN, slots + _BETWEEN)
+    pieces += (memoryview(json)[1:-2], slots + b"}")  # from the first item's { to the last's
 
 
 def _filled(result: Evaluation, template: _Template, latex_max_nodes: int) -> bytes | None:
@@ -215,6 +219,11 @@ def _filled(result: Evaluation, template: _Template, latex_max_nodes: int) -> by
     if b"n" in written:  # null, which orjson writes for inf and nan; no number has an n
         return None
     slots = written[1:-1].split(b",")
+    if result.gradient_check is None:
+        slots.append(b"null")
+    else:  # the checks' numbers, last, become the check's list
+        start = len(slots) - len(_CHECK_SLOTS) * len(result.gradient_check)
+        slots[start:] = [template.checks % tuple(slots[start:])]
     slots.append(orjson.dumps(_warnings(result, _structure(graph, latex_max_nodes)[2])))
     return template.text % tuple(slots)
 

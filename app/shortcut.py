@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.api import graph_answer
-from app.middleware import CorsPolicy, SecurityPolicy, with_headers
+from app.middleware import CorsPolicy, SecurityPolicy, route_path, with_headers
 
 PATH = "/api/v1/graph"
 
@@ -43,7 +43,8 @@ class GraphShortcut:
         self.security = security
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or _route_path(scope) != PATH:
+        path = route_path(scope) if scope["type"] == "http" else ""
+        if path != PATH or scope["method"] != "POST":
             await self.app(scope, receive, send)
             return
         content_type, origin, declared = _head(scope)
@@ -52,12 +53,12 @@ class GraphShortcut:
             return
         try:
             body = await _body(receive, self.max_body_bytes)
-        except _OverLimit as over:  # and refuses a longer body than it said as it arrives
-            await self.app(scope, _replayed(over.chunks, receive), send)
+        except _OverLimit as over:  # and counts a chunked one as it arrives
+            await self.app(scope, _replayed(over.messages, receive), send)
             return
         if body is None:
             return  # the client went away; there is no one to answer
-        extra = self.cors.simple_headers(origin) + self.security.headers(scope["path"])
+        extra = self.cors.simple_headers(origin) + self.security.headers(path)
         app = scope["app"]
         try:
             answer = await graph_answer(content_type, body, app.state.settings)
@@ -74,44 +75,35 @@ class GraphShortcut:
         await send({"type": "http.response.body", "body": answer})
 
 
-def _route_path(scope: Scope) -> str:
-    """The path below the app's root path, as Starlette's router matches it."""
-    path: str = scope["path"]
-    root: str = scope.get("root_path", "")
-    return path[len(root) :] if root and path.startswith(root) else path
-
-
 async def _body(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or None if the client went away."""
-    chunks, seen = [], 0
+    messages, chunks, seen = [], [], 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             return None
-        chunk = message.get("body", b"")
-        chunks.append(chunk)
-        seen += len(chunk)
+        messages.append(message)
+        chunks.append(message.get("body", b""))
+        seen += len(chunks[-1])
         if seen > limit:
-            raise _OverLimit(chunks)
+            raise _OverLimit(messages)
         if not message.get("more_body", False):
             return b"".join(chunks)
 
 
 class _OverLimit(Exception):
-    """The body has more than the limit's bytes: these are the chunks read so far."""
+    """The body has more than the limit's bytes: these are the messages read so far."""
 
-    def __init__(self, chunks: list[bytes]) -> None:
-        self.chunks = chunks
+    def __init__(self, messages: list[Message]) -> None:
+        self.messages = messages
 
 
-def _replayed(chunks: list[bytes], receive: Receive) -> Receive:
-    """`receive` as it was before `chunks` were read from it."""
-    pending = list(chunks)
+def _replayed(messages: list[Message], receive: Receive) -> Receive:
+    """`receive` as it was before `messages` were read from it."""
+    pending = list(messages)
 
     async def replaying() -> Message:
-        if pending:
-            return {"type": "http.request", "body": pending.pop(0), "more_body": True}
-        return await receive()
+        return pending.pop(0) if pending else await receive()
 
     return replaying
 
@@ -120,7 +112,7 @@ def _head(scope: Scope) -> tuple[str, bytes | None, int]:
     """The request's content type, origin and declared length (0 if it declares none)."""
     content_type, origin, declared = "", None, 0
     for name, value in scope["headers"]:
-        if name == b"content-type":
+        if name == b"content-type" and not content_type:  # the first, as Request reads it
             content_type = value.decode("latin-1")
         elif name == b"origin":
             origin = value

@@ -8,10 +8,10 @@ request JSON and returns the same response bytes, computing nothing.
 The bytes are the real app's answer to the lecture example, made once at start-up, headers
 included: the app's answer carries, after its length and type, the CORS and security headers
 its middleware adds, and `app` and `shortcut_app` send the same, so that the floor's answer is
-the app's byte for byte (tests/bench/test_floor_app.py). Every header costs the server a
-little (uvicorn checks each with two regular expressions); `bare_app`, the floor of the
-rounds before 2026-11-27 06:00 UTC, sends only the two headers a FastAPI Response has, so it
-leaves that cost to the app alone.
+the app's byte for byte (tested in tests/bench/test_scripts_import.py). Every header costs
+the server a little (uvicorn checks each with two regular expressions); `bare_app`, the floor
+of the rounds before 2026-11-27 06:00 UTC, sends only the two headers a FastAPI Response has,
+so it leaves that cost to the app alone.
 
 The app answers its POST in `app.shortcut`, before FastAPI's routing; `shortcut_app` gives the
 floor the same kind of shortcut, so that the two ratios separate what the shortcut saved from

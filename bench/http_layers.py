@@ -66,8 +66,9 @@ def generic_app() -> FastAPI:
 
 
 def without_middleware() -> FastAPI:
-    """The shortcut alone: no size limit, CORS or security headers inside it (it adds the
-    headers itself, outside them, so they are not on its path)."""
+    """The shortcut alone, without the middleware behind it. The shortcut answers before
+    them and adds their headers itself, so they are not on the lecture's path; this app, with
+    no size limit left, is for this measurement only."""
     app = create_app(SETTINGS)
     app.user_middleware = [m for m in app.user_middleware if m.cls is GraphShortcut]
     return app

@@ -1,6 +1,6 @@
-"""The shortcut serves POST /api/v1/graph as the declared FastAPI route would: the same status,
-headers and bytes, errors included, with the app's middleware around it. The one deliberate
-difference: a client that leaves mid-body gets no answer (the route logs a 500)."""
+"""The shortcut serves POST /api/v1/graph as the declared FastAPI route behind the app's
+middleware would: the same status, headers (in order) and bytes, errors included. The one
+deliberate difference: a client that leaves mid-body gets no answer (the route logs a 500)."""
 
 from __future__ import annotations
 
@@ -97,6 +97,55 @@ def test_a_chunked_body_over_the_limit_is_refused_as_the_route_refuses_it(
     assert served.headers.multi_items() == declared.headers.multi_items()
     assert served.content == declared.content
     assert served.json()["detail"]["message"].startswith("The request body is larger than 20,000")
+
+
+@pytest.mark.parametrize("origin", [None, "https://lms.example", "https://elsewhere.example"])
+def test_below_a_root_path_the_headers_are_the_routes(origin: str | None) -> None:
+    """The middleware and the shortcut see /api/ and /embed below the root path the app is
+    mounted at: CORS for the API, and the embed page's framing, wherever the app lives."""
+    settings = Settings(cors_origins=["https://lms.example"], embed_frame_ancestors="*")
+    root = "/explorer"
+    headers = {**JSON, **({"origin": origin} if origin else {})}
+    answers = [
+        TestClient(app, root_path=root).post(
+            f"{root}/api/v1/graph", content=LECTURE, headers=headers
+        )
+        for app in (create_app(settings), route_only(settings))
+    ]
+    served, declared = answers
+    assert served.headers.multi_items() == declared.headers.multi_items()
+    assert served.headers["vary"] == "Origin"
+    allowed = "https://lms.example" if origin == "https://lms.example" else None
+    assert served.headers.get("access-control-allow-origin") == allowed
+    embed = TestClient(create_app(settings), root_path=root).get(f"{root}/embed?expr=x&x=1")
+    assert embed.headers["content-security-policy"].endswith("frame-ancestors *")
+    assert "x-frame-options" not in embed.headers
+
+
+@pytest.mark.parametrize(
+    "types", [("text/plain", "application/json"), ("application/json", "text/plain")]
+)
+def test_of_two_content_types_the_first_counts_as_for_the_route(types: tuple[str, str]) -> None:
+    statuses = []
+    for app in (create_app(Settings()), route_only(Settings())):
+        headers = [(b"content-type", t.encode()) for t in types]
+        sent = asyncio.run(_call(app, app, "POST", "/api/v1/graph", LECTURE, headers=headers))
+        statuses.append(sent[0]["status"])
+    assert statuses == ([422, 422] if types[0] == "text/plain" else [200, 200])
+
+
+def test_a_body_handed_on_keeps_its_end() -> None:
+    """Over the limit by more than it declared (possible in ASGI, not over HTTP/1.1): handed
+    on whole, its last message still the last, so the route's answer is the same."""
+    settings = Settings(max_body_bytes=100)
+    body = b'{"expression": "x", "values": {"x": 1}}' + b" " * 91
+    head = [(b"content-type", b"application/json"), (b"content-length", b"50")]
+    answers = []
+    for app in (create_app(settings), route_only(settings)):
+        answers.append(asyncio.run(_call(app, app, "POST", "/api/v1/graph", body, headers=head)))
+    served, declared = answers
+    assert served == declared
+    assert served[0]["status"] == 200
 
 
 def shortcut_around(app: Any) -> GraphShortcut:
@@ -212,6 +261,7 @@ async def _call(
     *chunks: bytes,
     disconnect: bool = False,
     root_path: str = "",
+    headers: list[tuple[bytes, bytes]] | None = None,
 ) -> list[Message]:
     """One request straight to `asgi`, with the body in `chunks`; `scope["app"]` is `app`, as
     Starlette sets it before the middleware runs."""
@@ -221,7 +271,7 @@ async def _call(
         "path": path,
         "root_path": root_path,
         "query_string": b"",
-        "headers": [(b"content-type", b"application/json")],
+        "headers": headers or [(b"content-type", b"application/json")],
         "app": app,
     }
     messages: list[Message] = [

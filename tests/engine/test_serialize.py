@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import orjson
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from app.config import Settings
@@ -84,7 +85,7 @@ def test_operands_past_the_twentieth_get_english_ordinals() -> None:
 def test_one_graph_answered_in_each_way_a_request_can_vary_is_the_plain_json() -> None:
     """One parsed graph serves requests with and without the check, with a check over its
     budget (a warning), past the LaTeX limit and with inf (the plain path): each answer has
-    its own bytes, in any order, from templates remembered per graph."""
+    its own bytes, in any order, from one template per LaTeX limit."""
     graph = parse("sigmod (x) * max(x, y)", SETTINGS)  # a lookalike's warning in every answer
     over_budget = Settings(gradient_check_budget=1)
     no_latex = Settings(latex_max_nodes=3)
@@ -105,4 +106,18 @@ def test_one_graph_answered_in_each_way_a_request_can_vary_is_the_plain_json() -
         expected = vals["sigmod"] * vals["x"] * max(vals["x"], vals["y"])
         assert float(data["value"]) == expected  # "Infinity" for inf, as JavaScript reads it
         assert len(data["warnings"]) >= 1
-    assert sum(key.startswith("template") for key in graph.memo) == 3  # check, none, no LaTeX
+        assert (data["gradient_check"] is None) == (
+            options.gradient_check is False or settings_ is over_budget
+        )
+    assert sorted(key for key in graph.memo if key.startswith("template")) == [
+        "template 2000",
+        "template 3",
+    ]
+
+
+@pytest.mark.parametrize("text", ["2 * 3", "max(2, 3) + x * 0", "x"])
+def test_a_graph_with_no_or_one_input_is_the_plain_json(text: str) -> None:
+    graph = parse(text, SETTINGS)
+    for options in (Options(), Options(gradient_check=False)):
+        result = evaluate(graph, {"x": 1.5}, SETTINGS, options)
+        assert to_json(result) == orjson.dumps(to_dict(result))

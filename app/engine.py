@@ -116,10 +116,11 @@ def input_values(graph: Graph, values: Mapping[str, object]) -> list[float]:
     """One float per node: the given value for inputs, the constant for constants."""
     plan = _plan(graph)
     start = plan.constants.copy()
+    isfinite = math.isfinite
     try:
         for index, name in plan.inputs:
             value = values[name]
-            if type(value) is float and math.isfinite(value):  # the usual case, checked fast
+            if type(value) is float and isfinite(value):  # the usual case, checked fast
                 start[index] = value
             else:
                 start[index] = finite_number(graph.nodes[index], value)
@@ -155,9 +156,9 @@ def _short_repr(value: object) -> str:
 
 
 # A pass is a list of steps, one per gate: (node, function, first input, second input) and, for
-# the backward pass, the gate's kink test or None. The second input is -1 for a gate of one
-# input and -2 for one of three or more, whose inputs are then all in the first slot. Spelling
-# out the common arities spares the inner loops a list and an unpacking per gate.
+# the backward pass, whether the gate has a kink and its first edge. The second input is -1 for
+# a gate of one input and -2 for one of three or more, whose inputs are then all in the first
+# slot. Spelling out the common arities spares the inner loops a list and an unpacking per gate.
 _ONE, _MANY = -1, -2
 _Chunks = list[list[tuple[Any, ...]]]  # steps, _CHECK_EVERY at a time between looks at the clock
 
@@ -170,8 +171,12 @@ class _Plan:
         gates = [node for node in graph.nodes if node.gate is not None]
         self.nodes, self.output = graph.nodes, graph.output  # not the graph: that is a cycle
         self.forward = _chunks([_step(node, _forward_fn(node, fast)) for node in gates])
+        first_edge = graph.first_edge
         self.backward = _chunks(
-            [(*_step(node, _local_fn(node, fast)), _kinked(node)) for node in gates[::-1]]
+            [
+                (*_step(node, _local_fn(node, fast)), _kinked(node), first_edge[node.index])
+                for node in gates[::-1]
+            ]
         )
         self.constants = [node.constant if node.kind == CONSTANT else 0.0 for node in graph.nodes]
         self.inputs = [(index, name) for name, index in graph.variables.items()]
@@ -331,11 +336,9 @@ def _backward(
     grads[graph.output] = 1.0
     local, downstream = [0.0] * n_edges, [0.0] * n_edges
     kink = [False] * n_edges
-    first_edge = graph.first_edge
     for chunk in chunks:
-        for out, fn, a, b, kinked in chunk:
+        for out, fn, a, b, kinked, edge in chunk:
             up = grads[out]
-            edge = first_edge[out]
             if b >= 0:
                 if kinked:
                     (la, lb), at_kink = fn(values[a], values[b])

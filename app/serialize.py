@@ -83,12 +83,12 @@ def _build_static_parts(graph: Graph) -> tuple[list[dict[str, Any]], list[dict[s
 @dataclass(frozen=True, slots=True)
 class _Template:
     """A graph's whole response as a %-format, with `%s` wherever a request's numbers go, in
-    the order `_filled` deals them, and one for the gradient check's list (which a request
-    may leave out). Made once per parsed graph (and per latex_max_nodes), from the same dicts
-    as the plain path, by the same orjson, so the bytes are the plain path's."""
+    the order `_filled` deals them (the gradient check's list, which a request may leave out,
+    is one slot: `_checks_template`). Made once per parsed graph (and per latex_max_nodes),
+    from the same dicts as the plain path, by the same orjson, so the bytes are the plain
+    path's."""
 
     text: bytes
-    checks: bytes
     sources: list[int]
     targets: list[int]
 
@@ -135,20 +135,29 @@ def _write_template(result: Evaluation, latex_max_nodes: int, clock: Clock | Non
     frame["warnings"] = _SLOT
     # value, the gradients, the nodes, the edges, the check, the warnings
     pieces = _slotted_pieces(frame, 1 + len(graph.variables) + 4)
-    checks = [{"name": name, "shape": _SCALAR_SHAPE} | _CHECK_SLOTS for name in graph.variables]
-    checks_pieces = _slotted_pieces(checks, len(_CHECK_SLOTS) * len(graph.variables))
     nodes, edges = _items_formats(graph, clock)
     at = 2 + len(graph.variables)  # the piece after the nodes' slot
     head, tail = b"%s".join(pieces[:at]), b"%s".join(pieces[at + 1 :])
     text = b"".join([head, *nodes, pieces[at], *edges, tail])
     sources = [source for source, _, _ in graph.edges]
     targets = [target for _, target, _ in graph.edges]
-    return _Template(text, b"%s".join(checks_pieces), sources, targets)
+    return _Template(text, sources, targets)
+
+
+def _checks_template(graph: Graph) -> bytes:
+    """The gradient check's list as a %-format, made when a request first has one (a large
+    graph's check is over its budget, and its list would be as long as its inputs). Only
+    after `_template` has made the frame, whose keys are the same names: none holds a slot."""
+    if "checks template" not in graph.memo:
+        checks = [{"name": name, "shape": _SCALAR_SHAPE} | _CHECK_SLOTS for name in graph.variables]
+        pieces = _slotted_pieces(checks, len(_CHECK_SLOTS) * len(graph.variables))
+        graph.memo["checks template"] = b"%s".join(pieces)
+    return graph.memo["checks template"]  # type: ignore[no-any-return]
 
 
 def _slotted_pieces(data: object, slots: int) -> list[bytes]:
     """The JSON of `data`, escaped for %, cut where its slots are."""
-    pieces = [_escaped(piece) for piece in orjson.dumps(data).split(_SLOT_JSON)]
+    pieces = _escaped(orjson.dumps(data)).split(_SLOT_JSON)
     if len(pieces) != slots + 1:
         raise _NoTemplate
     return pieces
@@ -223,7 +232,7 @@ def _filled(result: Evaluation, template: _Template, latex_max_nodes: int) -> by
         slots.append(b"null")
     else:  # the checks' numbers, last, become the check's list
         start = len(slots) - len(_CHECK_SLOTS) * len(result.gradient_check)
-        slots[start:] = [template.checks % tuple(slots[start:])]
+        slots[start:] = [_checks_template(graph) % tuple(slots[start:])]
     slots.append(orjson.dumps(_warnings(result, _structure(graph, latex_max_nodes)[2])))
     return template.text % tuple(slots)
 

@@ -448,8 +448,8 @@ def to_json(
 def _scalar_response(
     result: Evaluation,
     latex_max_nodes: int,
-    nodes: list[dict[str, Any]] | str,
-    edges: list[dict[str, Any]] | str,
+    nodes: list[dict[str, Any]],
+    edges: list[dict[str, Any]],
 ) -> dict[str, Any]:
     return _response(
         result,

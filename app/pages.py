@@ -61,7 +61,13 @@ async def embed(request: Request, settings: SettingsDep) -> HTMLResponse:
     """The graph, the player and the inspector without the editor: for an iframe on a course
     page. The only page other origins may frame (see app.middleware)."""
     params = request.query_params
-    expression = params.get("_expr" if "_expr" in params else "expr") or "(x+y)*max(y,z)"
+    # as static/js/state.js reads it: expr, or _expr beside a variable named expr, or the
+    # API's name `expression` in a hand-written link that has neither
+    expression = (
+        params.get("_expr" if "_expr" in params else "expr")
+        or params.get("expression")
+        or "(x+y)*max(y,z)"
+    )
     page_query = [
         (key, value)
         for key, value in params.multi_items()

@@ -290,10 +290,10 @@ class Parser:
 
     def _unknown_function(self, name: str, at: int) -> str:
         close = get_close_matches(name, FUNCTION_NAMES, n=1, cutoff=0.75)
-        guess = f"did you mean {close[0]}? " if close else ""
+        guess = f"did you mean {close[0]}? Known" if close else "known"
         known = ", ".join(sorted(FUNCTION_NAMES))
         return (
-            f"Unknown function {name!r} at column {at}; {guess}known functions are {known} "
+            f"Unknown function {name!r} at column {at}; {guess} functions are {known} "
             f"(for a product write {name}*(…))."
         )
 

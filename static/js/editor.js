@@ -48,7 +48,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     if (preset) onPreset?.(preset);
   });
 
-  const unreadable = new Set(); // JSON value fields whose text is not a vector or matrix yet
+  const unreadable = new Map(); // value fields whose text is not a value yet: name → what is wrong
   let shownError = null;
 
   function valueChanged(name, value) {
@@ -80,7 +80,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
 
   function makeRow(name, value, range) {
     if (isTensor(value)) return jsonRow(doc, name, value, { valueChanged, valueInvalid });
-    return variableRow(doc, name, value, range, { valueChanged, onRange, onJson: () => replaceRow(name, value, { focus: true }) });
+    return variableRow(doc, name, value, range, { valueChanged, valueInvalid, onRange, onJson: () => replaceRow(name, value, { focus: true }) });
   }
 
   // Swap a slider row for a JSON row in place (its value stays what it was).
@@ -106,16 +106,15 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     error.classList.add("is-shown");
   }
 
-  // A JSON value that can't be read is not sent, so the last answer's error, if it was about
-  // the values (the expression parsed), gives way to what is wrong with this one. An error in
-  // the expression's text stays: it is still true.
-  function valueInvalid(name) {
-    unreadable.add(name);
+  // A value that can't be read is not sent, so the last answer's error, if it was about the
+  // values (the expression parsed), gives way to what is wrong with this one. An error in the
+  // expression's text stays: it is still true.
+  function valueInvalid(name, message) {
+    unreadable.set(name, message);
     if (shownError && !shownError.aboutValues) return;
     shownError = null;
     input.removeAttribute("aria-invalid");
     delete error.dataset.position;
-    const message = `${name} is not a vector or a matrix yet: write [1, 2] or [[1, 2], [3, 4]], with finite numbers and rows of equal length.`;
     error.replaceChildren(el(doc, "p", { class: "bp-error-message", text: message }));
     error.classList.add("is-shown");
   }
@@ -127,8 +126,8 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     error.replaceChildren();
     delete error.dataset.position;
     // An answer for an earlier value arrived after a field stopped being readable: say so again.
-    const [name] = unreadable;
-    if (name !== undefined && rows.has(name)) valueInvalid(name);
+    const [entry] = unreadable;
+    if (entry && rows.has(entry[0])) valueInvalid(...entry);
   }
 
   // Select the character at the API's column: one or two UTF-16 units (𝑥 is two).
@@ -210,9 +209,9 @@ function jsonRow(doc, name, value, { valueChanged, valueInvalid }) {
   ]);
   field.addEventListener("input", () => {
     const parsed = parseValue(field.value);
-    field.toggleAttribute("aria-invalid", parsed === null);
+    markInvalid(field, parsed === null);
     if (parsed !== null) valueChanged(name, parsed);
-    else valueInvalid(name);
+    else valueInvalid(name, `${name} is not a vector or a matrix yet: write [1, 2] or [[1, 2], [3, 4]], with finite numbers and rows of equal length.`);
   });
   return {
     element,
@@ -230,7 +229,7 @@ function jsonRow(doc, name, value, { valueChanged, valueInvalid }) {
   };
 }
 
-function variableRow(doc, name, value, range, { valueChanged, onRange, onJson }) {
+function variableRow(doc, name, value, range, { valueChanged, valueInvalid, onRange, onJson }) {
   const id = uniqueId("bp-var");
   let [low, high] = range ?? niceRange(value);
   const number = el(doc, "input", { id, type: "number", step: "any", inputmode: "decimal", class: "bp-var-value", value: String(value) });
@@ -257,8 +256,8 @@ function variableRow(doc, name, value, range, { valueChanged, onRange, onJson })
 
   number.addEventListener("input", () => {
     const parsed = number.value.trim() === "" ? NaN : Number(number.value);
-    number.toggleAttribute("aria-invalid", !Number.isFinite(parsed));
-    if (!Number.isFinite(parsed)) return;
+    markInvalid(number, !Number.isFinite(parsed));
+    if (!Number.isFinite(parsed)) return valueInvalid(name, `${name} is not a finite number yet: type one such as 0.5 or -2e3.`);
     if (parsed < low || parsed > high) setRange(...niceRange(parsed));
     slider.value = String(parsed);
     valueChanged(name, parsed);
@@ -282,11 +281,18 @@ function variableRow(doc, name, value, range, { valueChanged, onRange, onJson })
   row.show = (newValue) => {
     if (newValue === undefined || doc.activeElement === number || Number(number.value) === newValue) return;
     number.value = String(newValue);
+    number.removeAttribute("aria-invalid");
     if (newValue < low || newValue > high) setRange(...niceRange(newValue));
     slider.value = String(newValue);
   };
   setRange(low, high);
   return row;
+}
+
+// aria-invalid="true", which the stylesheet and screen readers take (an empty value is not).
+function markInvalid(field, invalid) {
+  if (invalid) field.setAttribute("aria-invalid", "true");
+  else field.removeAttribute("aria-invalid");
 }
 
 // A symmetric range with a round end that holds the value with room to move: ±5, ±10, ±20…

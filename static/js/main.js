@@ -137,7 +137,7 @@ function failed(error, expression) {
     return;
   }
   editor.showError(error, expression);
-  document.getElementById("graph-panel").classList.add("is-stale");
+  page.classList.add("is-stale"); // what is still shown belongs to the last expression that computed
   // Where it parsed, offer its variables: W in W @ x gets a row, and its [ ] for a matrix.
   // With nothing computed yet (a link with a typo, say), still offer the values it carried.
   if (error.variables || !model.index) editor.setVariables(error.variables ?? Object.keys(model.values), model.values, model.ranges);
@@ -156,7 +156,7 @@ function addMissing(names) {
 function present(index, raw) {
   model.index = index;
   model.raw = raw;
-  document.getElementById("graph-panel").classList.remove("is-stale");
+  page.classList.remove("is-stale");
   editor.setVariables(index.variables.map((node) => node.name), model.values, model.ranges);
   gradcheck.render(index);
   table.render(index);

@@ -8,13 +8,21 @@ import { parseValue } from "./tensor.js";
 
 const PAGE_KEYS = ["expr", "step", "sel"];
 const RANGE_PREFIX = "_range_";
+// The API's name for it, which a hand-written link may use; a link the page writes has expr,
+// and then `expression` is a variable like any other.
+const EXPRESSION_ALIAS = "expression";
 
 export function readState(search) {
   const params = new URLSearchParams(search);
   const pageKey = (key) => (params.has(`_${key}`) ? `_${key}` : key);
   const claimed = new Set(PAGE_KEYS.map(pageKey));
+  let expression = params.get(pageKey("expr"));
+  if (expression === null && params.has(EXPRESSION_ALIAS)) {
+    expression = params.get(EXPRESSION_ALIAS);
+    claimed.add(EXPRESSION_ALIAS);
+  }
   const state = {
-    expression: params.get(pageKey("expr")),
+    expression,
     step: integerOrNull(params.get(pageKey("step"))),
     selected: params.get(pageKey("sel")) || null,
     values: {},

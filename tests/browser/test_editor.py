@@ -46,7 +46,16 @@ def test_bad_expression_points_at_the_reported_column(
         abs((caret["x"] + caret["width"] - mark["width"]) - mark["x"]) < 2
     )  # the ^ under the mark
     assert page.get_attribute(".bp-expr-input", "aria-invalid") == "true"
-    assert "is-stale" in (page.get_attribute("#graph-panel", "class") or "")
+    # the last answer stays in view, all of it marked: the drawing faded, the text muted, and
+    # each panel's title says whose answer it is
+    assert "is-stale" in (page.get_attribute("#app", "class") or "")
+    assert page.eval_on_selector(".bp-view-host", "e => getComputedStyle(e).opacity") == "0.4"
+    muted = page.eval_on_selector(".bp-hint", "e => getComputedStyle(e).color")
+    for text in (".bp-result", "#gradcheck td", "#table td", "#table-title"):
+        assert page.eval_on_selector(text, "e => getComputedStyle(e).color") == muted, text
+    note = "getComputedStyle(document.querySelector('#gradcheck-title'), '::after').content"
+    assert page.evaluate(note) == '" (the last expression that computed)"'
+    assert page.eval_on_selector(".bp-error-message", "e => getComputedStyle(e).color") != muted
 
     error.locator(".bp-caret-view").click()  # puts the cursor at the column
     assert page.evaluate("document.activeElement.selectionStart") == detail["position"]
@@ -83,6 +92,26 @@ def test_slider_recomputes_live_without_a_new_layout(
     assert after == before
     assert page.evaluate("d => d.isConnected", drawing)  # the same drawing, not a new one
     page.wait_for_function("() => location.search.includes('z=5')")
+
+
+def test_a_value_that_is_not_a_finite_number_is_marked_and_explained(
+    page: Page, live_server: str
+) -> None:
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
+    field = ".bp-var[data-var=x] .bp-var-value"
+    message = "x is not a finite number yet: type one such as 0.5 or -2e3."
+    for text in ("", "1e400"):
+        page.fill(field, text)
+        assert page.get_attribute(field, "aria-invalid") == "true", text
+        assert page.eval_on_selector(field, "f => getComputedStyle(f).boxShadow") != "none"
+        assert page.inner_text(".bp-error.is-shown .bp-error-message") == message
+        assert number(page.locator(".bp-stub .bp-value")) == 6.0  # nothing sent: x is still 1
+    page.fill(field, "3")
+    page.wait_for_function(
+        "() => document.querySelector('.bp-stub .bp-value').textContent === '10'"
+    )
+    assert page.get_attribute(field, "aria-invalid") is None
+    assert page.locator(".bp-error.is-shown").count() == 0
 
 
 def test_typing_a_new_variable_adds_its_field(page: Page, live_server: str) -> None:

@@ -77,7 +77,9 @@ def test_url_state_round_trips_and_dodges_clashing_names(page: Page, live_server
                          step: 4, atEnd: false, selected: 'n2', ranges: {x: [-10, 10]}};
           const search = writeState(state);
           return {search, back: readState(search), lecture: writeState({expression: '(x+y)*max(y,z)',
-                  values: {x: 1, y: 2, z: 0}, step: 12, atEnd: false})};
+                  values: {x: 1, y: 2, z: 0}, step: 12, atEnd: false}),
+                  byApiName: readState('?expression=x*x&x=3'),
+                  variableNamedSo: readState('?expr=2*expression&expression=4')};
         }"""
     )
     assert result["lecture"] == "?expr=(x%2By)*max(y,z)&x=1&y=2&z=0&step=12"
@@ -87,6 +89,11 @@ def test_url_state_round_trips_and_dodges_clashing_names(page: Page, live_server
     assert back["values"] == {"step": 0.5, "sel": -2, "x": 3}
     assert back["step"] == 4 and back["selected"] == "n2"
     assert back["ranges"] == {"x": [-10, 10]}
+    # a hand-written link may call it `expression`, as the API does
+    assert result["byApiName"]["expression"] == "x*x"
+    assert result["byApiName"]["values"] == {"x": 3}
+    assert result["variableNamedSo"]["expression"] == "2*expression"
+    assert result["variableNamedSo"]["values"] == {"expression": 4}
 
 
 def test_the_elements_values_attribute_takes_numbers_vectors_and_matrices(

@@ -112,7 +112,7 @@ def test_intermediates_are_named_like_the_lecture() -> None:
         ("()", ParseError, 0, "Empty parentheses"),
         ("foo(x)", UnknownName, 0, "foo"),
         ("2 + bar(x)", UnknownName, 4, "bar"),
-        ("tanhh(x)", UnknownName, 0, "'tanhh' at column 0; did you mean tanh? known functions"),
+        ("tanhh(x)", UnknownName, 0, "'tanhh' at column 0; did you mean tanh? Known functions"),
         ("x!", ParseError, 1, "Factorial"),
         ("'x'", ParseError, 0, "String"),
         ("x.__class__", ParseError, 1, "attribute"),

@@ -153,6 +153,13 @@ def test_embed_page_has_no_editor_and_escapes_the_title(client: TestClient) -> N
         assert client.get(url).status_code == 200, url
 
 
+def test_embed_title_takes_the_apis_name_for_the_expression(client: TestClient) -> None:
+    """A hand-written link may say expression= as the API does; expr= wins where both are."""
+    assert "<title>Backprop Explorer: x*x</title>" in client.get("/embed?expression=x*x&x=3").text
+    both = client.get("/embed?expr=2*expression&expression=4").text
+    assert "<title>Backprop Explorer: 2*expression</title>" in both
+
+
 def test_embed_links_back_to_the_page_without_its_own_keys(client: TestClient) -> None:
     html = client.get("/embed?expr=x&x=2&autoplay=1&controls=0&theme=dark&speed=2").text
     assert 'href="http://testserver/?expr=x&amp;x=2"' in html

@@ -552,7 +552,8 @@ def _compared(
     # Both zero: no error. A nan (a shifted point gave one) leaves the error unknown, and a
     # 0 there would flag a disagreement that the non-finite report explains instead.
     rel_error = abs_error / scale if scale > 0 else (0.0 if abs_error == 0 else math.nan)
-    agrees = abs_error <= options.atol + options.rtol * scale
+    # An infinite error would pass a tolerance scaled by infinity: −∞ does not agree with 10⁸.
+    agrees = abs_error < math.inf and abs_error <= options.atol + options.rtol * scale
     return GradientCheck(name, analytic, numeric, abs_error, rel_error, agrees, near_kink)
 
 

@@ -229,6 +229,12 @@ class Kink:
     # in place of the formula's derivative, at_kink and at_kink_local.
     local_and_kink: Callable[..., tuple[tuple[float, ...], bool]] | None = None
 
+    @property
+    def gives_locals(self) -> bool:
+        """Whether the local gradients come from here, for floats and for arrays alike, so
+        that the formula's derivative is only ever typeset (max and min)."""
+        return self.local_and_kink is not None and self.elementwise.local is not None
+
 
 def _winners(args: Sequence[Array], pick: np.ufunc) -> Array:
     """Per input, where it equals the max (or min): stacked boolean arrays."""
@@ -271,6 +277,19 @@ MAX_KINK = _routing_kink(max, MAX_LOCAL_AND_KINK, np.maximum)
 MIN_KINK = _routing_kink(min, MIN_LOCAL_AND_KINK, np.minimum)
 
 
+def _routing_derivative(extreme: type[sp.Max] | type[sp.Min]) -> Callable[..., sp.Expr]:
+    """∂/∂a_k of max (or min) as sympy's own fdiff writes it, 1[a_k > the max of the others],
+    with that max left unevaluated: sympy's diff of a max of 32 inputs takes 19 s, which a
+    short request would spend on the event loop."""
+
+    def derivative(k: int, *a: sp.Symbol) -> sp.Expr:
+        others = a[:k] + a[k + 1 :]
+        rest = others[0] if len(others) == 1 else extreme(*others, evaluate=False)
+        return sp.Heaviside(a[k] - rest if extreme is sp.Max else rest - a[k])
+
+    return derivative
+
+
 def _kink_at_zero(convention: str) -> Kink:
     return Kink(
         convention,
@@ -301,6 +320,8 @@ class Gate:
     special_local: Callable[..., tuple[float | None, ...]] | None = None
     special_local_elementwise: Callable[..., tuple[Array, ...]] | None = None
     aliases: tuple[str, ...] = field(default_factory=tuple)
+    # (k, *inputs) → the derivative by input k, where sympy.diff of the formula is too slow.
+    derivative: Callable[..., sp.Expr] | None = None
     tensor_only = False  # element-wise gates also run on plain floats
 
 
@@ -354,12 +375,14 @@ ELEMENTWISE_GATES: tuple[Gate, ...] = (
     # -- routing -------------------------------------------------------------------------------
     Gate(
         op="max", symbol="max", syntax="max(a, b, …)", arity=(2, None),
-        formula=lambda *a: sp.Max(*a), pattern="routes", kink=MAX_KINK,
+        formula=lambda *a: sp.Max(*a, evaluate=False), pattern="routes", kink=MAX_KINK,
+        derivative=_routing_derivative(sp.Max),
         explanation="max routes: the largest input gets the whole gradient, the others 0",
     ),
     Gate(
         op="min", symbol="min", syntax="min(a, b, …)", arity=(2, None),
-        formula=lambda *a: sp.Min(*a), pattern="routes", kink=MIN_KINK,
+        formula=lambda *a: sp.Min(*a, evaluate=False), pattern="routes", kink=MIN_KINK,
+        derivative=_routing_derivative(sp.Min),
         explanation="min routes: the smallest input gets the whole gradient, the others 0",
     ),
     Gate(

@@ -5,6 +5,7 @@
     locals(output, inputs)            element-wise gates: ∂output/∂input_k entry by entry;
                                       None for tensor gates, whose local is a whole Jacobian
     vjp(k, δ, output, inputs, locals) what input k receives, in input k's shape
+    jacobian(k, output, inputs, locals) ∂output/∂input_k whole, shape output + input k
     at_kink(inputs), branch(inputs)   for the kink flag and the numeric check
     vjp_latex(k, site)                the same rule as LaTeX
 
@@ -49,7 +50,8 @@ def unbroadcast(grad: Array, shape: Shape) -> Array:
 def jacobian(vjp: Callable[[Array], Array], out_shape: Shape, in_shape: Shape) -> Array:
     """∂out/∂in (shape out + in), one row per output entry: the VJP of that entry's unit vector.
 
-    A VJP is linear in δ, so this is exact."""
+    A VJP is linear in δ, so this is exact, but for the zeros of the unit vector times an
+    infinite local: IEEE 754 makes 0 · ∞ a nan where the Jacobian has a 0."""
     size = math.prod(out_shape)
     rows = []
     for i in range(size):
@@ -121,6 +123,17 @@ class ElementwiseRule:
     def vjp(self, k: int, delta: Array, out: Array, args: Sequence[Array], local: Any) -> Array:
         return as_array(unbroadcast(delta * local[k], args[k].shape))
 
+    def jacobian(self, k: int, out: Array, args: Sequence[Array], local: Any) -> Array:
+        """Each output entry's local derivative, at the input entry it was computed from, and
+        0 everywhere else: written in, not multiplied out, so an infinite local leaves its
+        zeros 0 (the VJPs of unit vectors would make them 0 · ∞, a nan)."""
+        out_size, in_size = out.size, args[k].size
+        entries = np.arange(in_size).reshape(args[k].shape)
+        source = np.broadcast_to(entries, out.shape).ravel()  # the input entry each output read
+        whole = np.zeros((out_size, in_size))
+        whole[np.arange(out_size), source] = np.broadcast_to(local[k], out.shape).ravel()
+        return whole.reshape(out.shape + args[k].shape)
+
     def at_kink(self, args: Sequence[Array]) -> bool:
         kink = self.gate.kink
         return kink is not None and bool(np.any(kink.elementwise.at_kink(*args)))
@@ -156,6 +169,10 @@ class TensorRule:
 
     def vjp(self, k: int, delta: Array, out: Array, args: Sequence[Array], local: Any) -> Array:
         return as_array(self._bound(self.gate.vjp)(k, delta, out, args))
+
+    def jacobian(self, k: int, out: Array, args: Sequence[Array], local: Any) -> Array:
+        vjp_k = partial(self.vjp, k, out=out, args=args, local=local)
+        return jacobian(vjp_k, out.shape, args[k].shape)
 
     def at_kink(self, args: Sequence[Array]) -> bool:
         return False

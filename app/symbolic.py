@@ -219,6 +219,27 @@ def _with_specials(
     return local_with_specials
 
 
+def _derivatives(gate: Gate, formula: sp.Expr, symbols: list[sp.Symbol]) -> tuple[sp.Expr, ...]:
+    if gate.derivative is not None:
+        return tuple(gate.derivative(k, *symbols) for k in range(len(symbols)))
+    # a**b*b/a would be 0/0 at a = 0; powsimp gives b*a**(b-1), which is finite there.
+    return tuple(sp.powsimp(sp.diff(formula, s)) for s in symbols)
+
+
+def _local_functions(
+    gate: Gate, symbols: list[sp.Symbol], derivatives: tuple[sp.Expr, ...]
+) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """The derivatives lambdified for floats and for numpy, unless the kink gives the local
+    gradients itself (lambdify takes 46 s over max's 32 indicator functions)."""
+    if gate.kink is not None and gate.kink.gives_locals:
+        return _given_by_the_kink, _given_by_the_kink
+    return _lambdify(symbols, derivatives)
+
+
+def _given_by_the_kink(*args: float) -> tuple[float, ...]:
+    raise AssertionError("the gate's kink gives its local gradients: see Kink.gives_locals")
+
+
 @cache
 def compile_gate(op: str, arity: int) -> CompiledGate:
     gate = GATES_BY_OP[op]
@@ -226,11 +247,9 @@ def compile_gate(op: str, arity: int) -> CompiledGate:
         return compile_tensor_gate(gate, arity)
     symbols = placeholder_symbols(arity)
     formula = gate.formula(*symbols)
-    derivatives = tuple(sp.diff(formula, s) for s in symbols)
-    # a**b*b/a would be 0/0 at a = 0; powsimp gives b*a**(b-1), which is finite there.
-    derivatives = tuple(sp.powsimp(d) for d in derivatives)
+    derivatives = _derivatives(gate, formula, symbols)
     forward, array_forward = _lambdify(symbols, formula)
-    local, array_local = _lambdify(symbols, derivatives)
+    local, array_local = _local_functions(gate, symbols, derivatives)
     local_latex = tuple(template(to_latex(d)) for d in derivatives)
     ieee_forward = _ieee_scalar(forward, array_forward)
     ieee_local = _with_specials(gate, _ieee_tuple(local, array_local))

@@ -265,6 +265,26 @@ def test_gradient_check_does_not_flag_non_finite_numbers() -> None:
     assert result.non_finite
 
 
+@pytest.mark.parametrize(
+    ("text", "values", "name"),
+    [
+        ("1/x", {"x": 0.0}, "x"),  # analytic −∞, numeric 1/h² = 10⁸
+        ("x/x", {"x": 1e-300}, "x"),  # analytic −∞ (from 1/x), numeric 0
+        ("x^y", {"x": 0.0, "y": 0.0}, "y"),  # analytic 0 by convention, numeric −∞
+    ],
+)
+def test_an_infinite_error_is_never_agreement(
+    text: str, values: dict[str, float], name: str
+) -> None:
+    """An infinite error would pass a tolerance scaled by an infinite gradient; it must not."""
+    result = run(text, values)
+    assert result.gradient_check is not None
+    check = next(c for c in result.gradient_check if c.name == name)
+    assert math.isinf(check.analytic) or math.isinf(check.numeric)
+    assert check.abs_error == math.inf
+    assert not check.agrees and not check.flagged  # the non-finite report or a warning says why
+
+
 @pytest.mark.parametrize("text", ["max(2, 0/x)", "max(0/x, 2)", "min(0/x, 2)", "min(2, 1, 0/x)"])
 def test_a_nan_input_makes_max_and_min_nan_in_any_position(text: str) -> None:
     # Python's own max(2, nan) is 2, which would hide the 0/0 from the learner.

@@ -70,6 +70,33 @@ def test_max_local_latex_reads_as_an_indicator() -> None:
     assert fill(gate.local_latex[0], ["y", "z"]) == r"\mathbb{1}\left[y > z\right]"
 
 
+@pytest.mark.parametrize("op", ["max", "min"])
+@pytest.mark.parametrize("arity", [2, 3, 4, 5])
+def test_routing_derivatives_are_typeset_as_sympy_differentiates_them(op: str, arity: int) -> None:
+    """max and min write their derivatives directly (sympy's diff takes seconds for many
+    inputs); they must read as sympy.diff's, the formula for every other gate."""
+    from app.symbolic import placeholder_symbols, template, to_latex
+
+    symbols = placeholder_symbols(arity)
+    extreme = sp.Max(*symbols) if op == "max" else sp.Min(*symbols)
+    expected = tuple(template(to_latex(sp.diff(extreme, s))) for s in symbols)
+    assert compile_gate(op, arity).local_latex == expected
+
+
+@pytest.mark.parametrize("op", ["max", "min"])
+def test_routing_over_the_most_inputs_computes_and_splits_ties(op: str) -> None:
+    """32 inputs, settings.max_args: compiled on the spot by the first request that has them."""
+    gate = compile_gate(op, 32)
+    args = [float(i % 5) for i in range(32)]  # 4.0 six times, 0.0 seven times
+    best = max(args) if op == "max" else min(args)
+    winners = args.count(best)
+    assert gate.forward(*args) == best
+    (local, at_kink) = gate.local_and_kink(*args)  # type: ignore[misc]
+    assert local == tuple(1 / winners if a == best else 0.0 for a in args) and at_kink
+    latex = fill(gate.local_latex[31], [f"a_{{{i}}}" for i in range(32)])
+    assert latex.startswith(r"\mathbb{1}\left[") and r"a_{30}\right)" in latex
+
+
 def test_ieee_results_instead_of_exceptions() -> None:
     assert compile_gate("log", 1).forward(0.0) == -math.inf
     assert math.isnan(compile_gate("sqrt", 1).forward(-1.0))

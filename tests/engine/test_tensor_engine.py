@@ -5,6 +5,7 @@ non-finite numbers, shapes, value checks and limits."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ from app.config import Settings
 from app.engine import Evaluation, Options, evaluate
 from app.errors import BadValue, ExpressionError, ShapeError, TooLarge
 from app.parser import parse
+from app.rules import ElementwiseRule, jacobian
 from app.tensor_engine import JACOBIAN_MAX_ENTRIES, TensorEvaluation
 
 SETTINGS = Settings()
@@ -259,6 +261,42 @@ def test_jacobian_contracts_with_upstream_to_downstream() -> None:
     assert checked >= 8
 
 
+def test_an_elementwise_jacobian_keeps_its_zeros_beside_an_infinite_local() -> None:
+    """∂log(x_i)/∂x_j is 0 for i ≠ j even where x_i = 0 makes the diagonal ∞; the VJP of a
+    unit vector would give 0 · ∞ = nan there, and the contraction would no longer hold."""
+    result = run("sum(log(x))", {"x": [0.0, 1.0, 2.0]})
+    edge = result.graph.first_edge[result.graph.nodes[1].index]  # x → log
+    np.testing.assert_array_equal(result.local[edge], np.diag([np.inf, 1.0, 0.5]))
+    np.testing.assert_array_equal(
+        np.tensordot(result.upstream[edge], result.local[edge], axes=1), result.downstream[edge]
+    )
+    # a scalar broadcast over a vector: one column, each entry that output's local derivative
+    square = run("sum(x^2)", {"x": [-1.0, 2.0]})
+    exponent = square.graph.first_edge[2] + 1  # the constant 2 → pow
+    local = square.local[exponent]
+    assert local.shape == (2,) and np.isnan(local[0])  # x^y·ln x at x = -1
+    assert local[1] == pytest.approx(4 * np.log(2.0))
+
+
+def test_elementwise_jacobians_are_the_unit_vectors_vjps_where_all_is_finite() -> None:
+    values = {"A": RNG.normal(size=(2, 3)), "v": RNG.normal(size=3), "s": 0.7}
+    result = run("sum(tanh(A * v + s) * max(A, v, s))", lists(values))
+    checked = 0
+    for node in result.graph.nodes:
+        gate = node.gate
+        if gate is None or not isinstance(gate.array, ElementwiseRule):
+            continue  # tensor gates write theirs from the VJPs
+        args = [result.values[i] for i in node.inputs]
+        out = result.values[node.index]
+        local = gate.array.locals(out, args)
+        for k in range(len(args)):
+            vjp = partial(gate.array.vjp, k, out=out, args=args, local=local)
+            expected = jacobian(vjp, out.shape, args[k].shape)
+            np.testing.assert_array_equal(gate.array.jacobian(k, out, args, local), expected)
+            checked += 1
+    assert checked >= 6
+
+
 def test_large_jacobians_are_left_out() -> None:
     result = run("sum(W @ x)", lists({"W": np.ones((8, 9)), "x": np.ones(9)}))
     w_edge = next(
@@ -359,6 +397,14 @@ def test_an_entry_whose_shifted_point_is_not_finite_is_not_a_disagreement() -> N
         "The numeric gradient of x is not finite: f is not finite at x ± h (h = 0.0001), so the "
         "check says nothing there."
     ]
+
+
+def test_an_entry_with_an_infinite_error_is_never_agreement() -> None:
+    result = run("sum(x/x)", {"x": [1e-300, 1.0]})  # ∂(x/x)/∂x is −∞ through 1/x at 1e-300
+    assert result.gradient_check is not None
+    (check,) = result.gradient_check
+    assert np.isneginf(check.analytic[0]) and check.abs_error == np.inf
+    assert not check.agrees and not check.flagged
 
 
 def test_gradient_check_per_entry() -> None:

@@ -94,7 +94,7 @@ def _document_request_models(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    warm_up()
+    warm_up(settings.max_args)
     app = FastAPI(
         title="Backprop Explorer",
         version=__version__,

@@ -303,7 +303,8 @@ def _needs_arrays(op: str) -> Callable[..., Any]:
 
 
 def warm_up(max_args: int = 4) -> None:
-    """Compile every gate at its usual arities, so the first request pays nothing."""
+    """Compile every gate at every arity up to max_args, so that no request compiles one: a
+    compile does not look at the request's clock (max and min at 32 inputs: 0.1 s each)."""
     for gate in GATES_BY_OP.values():
         low, high = gate.arity
         if isinstance(gate, TensorGate):

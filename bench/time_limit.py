@@ -36,7 +36,14 @@ def inputs() -> dict[str, tuple[str, dict[str, Any]]]:
         "tanh(x)+… 25k terms (200k chars)": ("tanh(x)+" * 24_999 + "x", {"x": 0.3}),
         "x+… over max_nodes (parse, then 413)": ("x+" * 99_999 + "x", {"x": 1.0}),
         "500-deep tanh chain": ("tanh(" * 500 + "x" + ")" * 500, {"x": 0.3}),
+        "max of 32 inputs (max_args)": _extreme("max", 32),
+        "min of 32 inputs (max_args)": _extreme("min", 32),
     }
+
+
+def _extreme(op: str, inputs: int) -> tuple[str, dict[str, Any]]:
+    names = [f"a{i}" for i in range(inputs)]
+    return f"{op}({', '.join(names)})", {name: float(i % 7) for i, name in enumerate(names)}
 
 
 def stage_seconds(text: str, values: dict[str, Any], settings: Settings) -> dict[str, float]:

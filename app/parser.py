@@ -67,7 +67,13 @@ _WHY_NOT = {
     "access is not supported",
     ":": "':' is not part of the expression language",
     ";": "';' is not part of the expression language",
-    "[": "An index is one integer constant in brackets, such as v[2] or v[-1]",
+    "[": "An index is one integer constant in brackets, such as v[2] or v[-1]; a vector or a "
+    "matrix is not written out in the expression: name it (W) and give its value with the others",
+    "\u2212": "'\u2212' (U+2212) is the typeset minus sign: type - instead",
+    "\u00d7": "'\u00d7' is the typeset times sign: type * instead",
+    "\u00b7": "'\u00b7' is the typeset times sign: type * instead",
+    "\u22c5": "'\u22c5' is the typeset times sign: type * instead",
+    "\u00f7": "'\u00f7' is the typeset division sign: type / instead",
     "]": "A ']' closes an index such as v[2], and there is no '[' before it",
 }
 
@@ -254,8 +260,13 @@ class Parser:
         value = float(token.text)
         limit = self.settings.max_abs_number
         if not math.isfinite(value) or abs(value) > limit:
+            shown = (
+                token.text
+                if len(token.text) <= 24
+                else f"{token.text[:20]}… ({len(token.text):,} characters)"
+            )
             raise TooLarge(
-                f"The number {token.text} at column {token.position} is larger than "
+                f"The number {shown} at column {token.position} is larger than "
                 f"{limit:g}, the limit (max_abs_number).",
                 token.position,
             )

@@ -114,6 +114,12 @@ def test_intermediates_are_named_like_the_lecture() -> None:
         ("2 + bar(x)", UnknownName, 4, "bar"),
         ("tanhh(x)", UnknownName, 0, "'tanhh' at column 0; did you mean tanh? Known functions"),
         ("x!", ParseError, 1, "Factorial"),
+        ("2 \u2212 x", ParseError, 2, "typeset minus sign: type - instead"),  # pasted from notes
+        ("2\u00d7x", ParseError, 1, "typeset times sign: type * instead"),
+        ("a\u00b7b", ParseError, 1, "typeset times sign: type * instead"),
+        ("a \u00f7 b", ParseError, 2, "typeset division sign: type / instead"),
+        ("concat(W, [[1, 2]])", ParseError, 10, "name it (W) and give its value"),
+        ("9" * 800, TooLarge, 0, "The number 99999999999999999999… (800 characters) at column 0"),
         ("'x'", ParseError, 0, "String"),
         ("x.__class__", ParseError, 1, "attribute"),
         ("x = 1", ParseError, 2, "'='"),

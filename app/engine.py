@@ -437,6 +437,9 @@ def _non_finite(result: Evaluation) -> list[NonFinite]:
     backward_origin = _first_non_finite_edge(result)
     if backward_origin is not None:
         found.append(backward_origin)
+    unused = _first_non_finite_edge(result, to_inputs=False)
+    if unused is not None:
+        result.warnings.append(unused_gradient_note(unused))
     return found
 
 
@@ -461,7 +464,9 @@ def _operand_text(node: Node, value: float) -> str:
     return f"{value:g}" if node.kind == CONSTANT else f"{node.name} = {value:g}"
 
 
-def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:
+def _first_non_finite_edge(result: Evaluation, to_inputs: bool = True) -> NonFinite | None:
+    """The first edge, backward, whose gradient leaves the finite numbers, among the edges
+    towards inputs or (to_inputs=False) those towards constants, which no input depends on."""
     graph = result.graph
     for node in reversed(graph.nodes):
         if node.gate is None or not math.isfinite(result.grads[node.index]):
@@ -469,9 +474,22 @@ def _first_non_finite_edge(result: Evaluation) -> NonFinite | None:
         edge = graph.first_edge[node.index]
         for k, source in enumerate(node.inputs):
             down = result.downstream[edge + k]
-            if graph.requires_grad[source] and not math.isfinite(down):
-                return _backward_report(result, node, edge + k, graph.nodes[source].name)
+            if graph.requires_grad[source] == to_inputs and not math.isfinite(down):
+                name = source_name(graph.nodes[source], to_inputs)
+                return _backward_report(result, node, edge + k, name)
     return None
+
+
+def source_name(node: Node, to_input: bool) -> str:
+    if to_input:
+        return node.name
+    return f"the constant {node.name}" if node.kind == CONSTANT else f"{node.name} (of constants)"
+
+
+def unused_gradient_note(report: NonFinite) -> str:
+    """A gradient that only constants receive: (x-3)^2 at x < 3 gives the exponent 2 the
+    local x^y·ln x, a nan, which the drawing shows; say why it changes nothing."""
+    return f"{report.message} No input depends on it, so every input's gradient is unaffected."
 
 
 def _backward_report(result: Evaluation, node: Node, edge: int, name: str) -> NonFinite:

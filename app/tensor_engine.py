@@ -34,6 +34,8 @@ from app.engine import (
     check_missing,
     explain_unknown_checks,
     finite_number,
+    source_name,
+    unused_gradient_note,
     within_budget,
 )
 from app.errors import BadValue, ShapeError, TooLarge
@@ -271,6 +273,9 @@ def _at(where: tuple[int, ...]) -> str:
 
 def _non_finite(result: TensorEvaluation) -> list[NonFinite]:
     finite = [bool(np.isfinite(v).all()) for v in result.values]
+    unused = _backward_origin(result, to_inputs=False)
+    if unused is not None:
+        result.warnings.append(unused_gradient_note(unused))
     return [f for f in (_forward_origin(result, finite), _backward_origin(result)) if f]
 
 
@@ -289,7 +294,8 @@ def _forward_origin(result: TensorEvaluation, finite: list[bool]) -> NonFinite |
     return None
 
 
-def _backward_origin(result: TensorEvaluation) -> NonFinite | None:
+def _backward_origin(result: TensorEvaluation, to_inputs: bool = True) -> NonFinite | None:
+    """As engine._first_non_finite_edge: towards inputs, or towards constants."""
     graph = result.graph
     for node in reversed(graph.ops):
         if not np.isfinite(result.grads[node.index]).all():
@@ -297,8 +303,9 @@ def _backward_origin(result: TensorEvaluation) -> NonFinite | None:
         edge = graph.first_edge[node.index]
         for k, source in enumerate(node.inputs):
             down = result.downstream[edge + k]
-            if graph.requires_grad[source] and not np.isfinite(down).all():
-                return _backward_report(result, node, edge + k, graph.nodes[source].name)
+            if graph.requires_grad[source] == to_inputs and not np.isfinite(down).all():
+                name = source_name(graph.nodes[source], to_inputs)
+                return _backward_report(result, node, edge + k, name)
     return None
 
 

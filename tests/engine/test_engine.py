@@ -256,6 +256,25 @@ def test_output_that_is_an_input_has_gradient_one() -> None:
     assert result.gradients() == {"x": 1.0}
 
 
+@pytest.mark.parametrize(
+    ("text", "constant"), [("(x-3)^2", "the constant 2"), ("x^(2*1)", "a (of constants)")]
+)
+def test_a_gradient_only_constants_receive_is_explained_not_reported(
+    text: str, constant: str
+) -> None:
+    """The exponent's local x^y·ln x is nan at a negative base: the drawing shows it on the
+    constant's wire, so a warning says why it changes nothing; no input is affected."""
+    result = run(text, {"x": 1.0 - 3.0 * (text == "x^(2*1)")})  # a negative base either way
+    exponent = result.graph.edges[-1]  # the pow's second input
+    assert math.isnan(result.local[len(result.graph.edges) - 1]) and exponent[2] == 1
+    assert result.non_finite == [] and all(map(math.isfinite, result.gradients().values()))
+    assert result.warnings == [
+        "The backward pass first leaves the finite numbers at f = pow(…): its local gradient "
+        f"with respect to {constant} is nan. No input depends on it, so every input's "
+        "gradient is unaffected."
+    ]
+
+
 def test_gradient_check_does_not_flag_non_finite_numbers() -> None:
     result = run("log(x)", {"x": 0.0})
     assert result.gradient_check is not None

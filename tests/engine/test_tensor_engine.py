@@ -407,6 +407,17 @@ def test_an_entry_with_an_infinite_error_is_never_agreement() -> None:
     assert not check.agrees and not check.flagged
 
 
+def test_a_gradient_only_a_constant_receives_is_explained_entry_by_entry() -> None:
+    result = run("sum((x-3)^2)", {"x": [1.0, 5.0]})  # x - 3 = -2 in entry 0
+    assert result.non_finite == []
+    np.testing.assert_array_equal(result.grads[result.graph.variables["x"]], [-4.0, 4.0])
+    assert result.warnings == [
+        "The backward pass first leaves the finite numbers at b = pow(…): its local gradient "
+        "with respect to the constant 2 is nan at entry (0,). No input depends on it, so every "
+        "input's gradient is unaffected."
+    ]
+
+
 def test_gradient_check_per_entry() -> None:
     W, x = RNG.normal(size=(2, 3)), RNG.normal(size=3)
     result = run("sum(sin(W @ x))", lists({"W": W, "x": x}), Options(h=1e-5))

@@ -5,6 +5,7 @@
 // page decides when to ask the API.
 
 import { el, uniqueId } from "./dom.js";
+import { formatNumber } from "./format.js";
 import { isTensor, parseValue } from "./tensor.js";
 
 export const DEFAULT_VALUE = 1; // a new variable's value: safe for log, sqrt and division
@@ -269,9 +270,16 @@ function variableRow(doc, name, value, range, { valueChanged, valueInvalid, onRa
     valueChanged(name, value);
   });
   for (const field of [lowField, highField]) {
+    field.addEventListener("input", () => field.setCustomValidity(""));
     field.addEventListener("change", () => {
       const [a, b] = [Number(lowField.value), Number(highField.value)];
-      if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) return setRange(low, high); // undo
+      if (!(Number.isFinite(a) && Number.isFinite(b) && a < b)) {
+        // undone, and said where it was typed (the browser's own bubble, read out as well)
+        field.setCustomValidity(`The slider's minimum must be below its maximum; it stays ${formatNumber(low)} to ${formatNumber(high)}.`);
+        field.reportValidity();
+        return setRange(low, high);
+      }
+      field.setCustomValidity("");
       row.customRange = true;
       setRange(a, b);
       onRange?.(name, [a, b]);

@@ -114,6 +114,24 @@ def test_a_value_that_is_not_a_finite_number_is_marked_and_explained(
     assert page.locator(".bp-error.is-shown").count() == 0
 
 
+def test_a_slider_range_that_is_not_a_range_is_undone_and_said(
+    page: Page, live_server: str
+) -> None:
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
+    low = ".bp-var[data-var=z] .bp-var-bound >> nth=0"
+    page.fill(low, "200")  # above the maximum, 5
+    page.locator(low).dispatch_event("change")
+    assert page.input_value(low) == "-5"
+    message = page.eval_on_selector(".bp-var[data-var=z] .bp-var-bound", "f => f.validationMessage")
+    assert message == "The slider's minimum must be below its maximum; it stays \u22125 to 5."
+    page.fill(low, "-10")  # typing again clears it, and a real range is taken
+    page.locator(low).dispatch_event("change")
+    assert (
+        page.eval_on_selector(".bp-var[data-var=z] .bp-var-bound", "f => f.validationMessage") == ""
+    )
+    assert page.get_attribute(".bp-var[data-var=z] .bp-var-slider", "min") == "-10"
+
+
 def test_typing_a_new_variable_adds_its_field(page: Page, live_server: str) -> None:
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     page.fill(".bp-expr-input", "(x+y)*max(y,z) + w*q")

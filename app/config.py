@@ -17,7 +17,12 @@ class Settings(BaseSettings):
     max_chars: int = Field(200_000, gt=0, description="Longest expression, in characters.")
     max_nodes: int = Field(60_000, gt=0, description="Most nodes (inputs, constants, gates).")
     max_depth: int = Field(1_000, gt=0, description="Deepest nesting of brackets and calls.")
-    max_args: int = Field(32, ge=2, description="Most arguments to max() or min().")
+    max_args: int = Field(
+        32,
+        ge=2,
+        le=64,
+        description="Most arguments to max() or min() (each count is compiled at start-up).",
+    )
     max_abs_number: float = Field(1e300, gt=0, description="Largest magnitude of a number.")
     max_body_bytes: int = Field(4_000_000, gt=0, description="Largest request body.")
     max_seconds: float = Field(5.0, gt=0, description="Time limit for one computation.")

@@ -437,9 +437,10 @@ def _non_finite(result: Evaluation) -> list[NonFinite]:
     backward_origin = _first_non_finite_edge(result)
     if backward_origin is not None:
         found.append(backward_origin)
-    unused = _first_non_finite_edge(result, to_inputs=False)
-    if unused is not None:
-        result.warnings.append(unused_gradient_note(unused))
+    if not found:  # else that report says what went wrong, constants' edges included
+        unused = _first_non_finite_edge(result, to_inputs=False)
+        if unused is not None:
+            result.warnings.append(unused_gradient_note(unused))
     return found
 
 

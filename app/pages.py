@@ -63,11 +63,10 @@ async def embed(request: Request, settings: SettingsDep) -> HTMLResponse:
     params = request.query_params
     # as static/js/state.js reads it: expr, or _expr beside a variable named expr, or the
     # API's name `expression` in a hand-written link that has neither
-    expression = (
-        params.get("_expr" if "_expr" in params else "expr")
-        or params.get("expression")
-        or "(x+y)*max(y,z)"
-    )
+    expression = params.get("_expr" if "_expr" in params else "expr")
+    if expression is None:
+        expression = params.get("expression")
+    expression = expression or "(x+y)*max(y,z)"
     page_query = [
         (key, value)
         for key, value in params.multi_items()

@@ -67,8 +67,7 @@ _WHY_NOT = {
     "access is not supported",
     ":": "':' is not part of the expression language",
     ";": "';' is not part of the expression language",
-    "[": "An index is one integer constant in brackets, such as v[2] or v[-1]; a vector or a "
-    "matrix is not written out in the expression: name it (W) and give its value with the others",
+    "[": "An index is one integer constant in brackets, such as v[2] or v[-1]",
     "\u2212": "'\u2212' (U+2212) is the typeset minus sign: type - instead",
     "\u00d7": "'\u00d7' is the typeset times sign: type * instead",
     "\u00b7": "'\u00b7' is the typeset times sign: type * instead",
@@ -111,14 +110,28 @@ def tokenize(text: str, clock: Clock | None = None) -> list[Token]:
             if not word.isascii():
                 _check_name(word, at)
         elif kind == "other":
-            message = _WHY_NOT.get(word, f"Unexpected character {word!r}")
-            raise ParseError(f"{message} (column {at}).", at)
+            raise ParseError(f"{_why_not(word, text, at)} (column {at}).", at)
         elif word == "(" and tokens and _calls(tokens[-1], at):
             tokens[-1].kind = "call"
             continue
         tokens.append(Token(kind, word, at))
     tokens.append(Token("end", "", len(text)))
     return tokens
+
+
+def _why_not(char: str, text: str, at: int) -> str:
+    if char == "[" and _opens_a_literal(text, at):
+        return (
+            "A vector or a matrix is not written out in the expression: name it (W) and give "
+            "its value with the others"
+        )
+    return _WHY_NOT.get(char, f"Unexpected character {char!r}")
+
+
+def _opens_a_literal(text: str, at: int) -> bool:
+    """[[1, 2]] or [1, 2], as opposed to an index that is not one integer (v[x], v[1.5])."""
+    inside = text[at + 1 :].split("]", 1)[0]
+    return inside.lstrip().startswith("[") or "," in inside
 
 
 def _calls(token: Token, paren: int) -> bool:

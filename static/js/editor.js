@@ -51,6 +51,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
 
   const unreadable = new Map(); // value fields whose text is not a value yet: name → what is wrong
   let shownError = null;
+  let shownUnreadable = null; // the field whose message is shown
 
   function valueChanged(name, value) {
     select.value = "";
@@ -72,7 +73,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
       // A vector or matrix needs the JSON field; a row that has one keeps it for numbers too.
       if (rows.has(name) && isTensor(value) && !rows.get(name).json) replaceRow(name, value);
       if (!rows.has(name)) rows.set(name, makeRow(name, value, ranges[name]));
-      else rows.get(name).show(values[name]);
+      else if (rows.get(name).show(values[name])) readableAgain(name); // its text was put back
     }
     const order = [...vars.children];
     if (names.some((name, i) => order[i] !== rows.get(name).element)) vars.append(...names.map((name) => rows.get(name).element));
@@ -98,6 +99,7 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
   function showError(problem, expression) {
     const { message, position } = problem;
     shownError = { aboutValues: problem.variables != null };
+    shownUnreadable = null;
     input.setAttribute("aria-invalid", "true");
     error.dataset.position = position ?? "";
     const parts = [];
@@ -114,14 +116,20 @@ export function createEditor(container, { presets = [], onExpression, onValue, o
     unreadable.set(name, message);
     if (shownError && !shownError.aboutValues) return;
     shownError = null;
+    shownUnreadable = name;
     input.removeAttribute("aria-invalid");
     delete error.dataset.position;
     error.replaceChildren(el(doc, "p", { class: "bp-error-message", text: message }));
     error.classList.add("is-shown");
   }
 
+  function readableAgain(name) {
+    if (unreadable.delete(name) && shownUnreadable === name) clearError();
+  }
+
   function clearError() {
     shownError = null;
+    shownUnreadable = null;
     input.removeAttribute("aria-invalid");
     error.classList.remove("is-shown");
     error.replaceChildren();
@@ -221,11 +229,14 @@ function jsonRow(doc, name, value, { valueChanged, valueInvalid }) {
     range: () => null,
     focus: () => field.focus(),
     current: () => parseValue(field.value),
+    // Whether it put new text in the field.
     show(newValue) {
-      if (newValue === undefined || doc.activeElement === field) return;
+      if (newValue === undefined || doc.activeElement === field) return false;
       const text = JSON.stringify(newValue);
-      if (JSON.stringify(parseValue(field.value)) !== text) field.value = text;
       field.removeAttribute("aria-invalid");
+      if (JSON.stringify(parseValue(field.value)) === text) return false;
+      field.value = text;
+      return true;
     },
   };
 }
@@ -285,13 +296,16 @@ function variableRow(doc, name, value, range, { valueChanged, valueInvalid, onRa
       onRange?.(name, [a, b]);
     });
   }
-  // A value set from outside (a preset, the API's answer); never while the learner types in it.
+  // A value set from outside (a preset, the API's answer); never while the learner types in
+  // it. Whether it put new text in the field.
   row.show = (newValue) => {
-    if (newValue === undefined || doc.activeElement === number || Number(number.value) === newValue) return;
+    if (newValue === undefined || doc.activeElement === number) return false;
+    if (number.value.trim() !== "" && Number(number.value) === newValue) return false;
     number.value = String(newValue);
     number.removeAttribute("aria-invalid");
     if (newValue < low || newValue > high) setRange(...niceRange(newValue));
     slider.value = String(newValue);
+    return true;
   };
   setRange(low, high);
   return row;

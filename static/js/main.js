@@ -137,7 +137,7 @@ function failed(error, expression) {
     return;
   }
   editor.showError(error, expression);
-  page.classList.add("is-stale"); // what is still shown belongs to the last expression that computed
+  if (model.index) page.classList.add("is-stale"); // what is shown is the last expression's that computed
   // Where it parsed, offer its variables: W in W @ x gets a row, and its [ ] for a matrix.
   // With nothing computed yet (a link with a typo, say), still offer the values it carried.
   if (error.variables || !model.index) editor.setVariables(error.variables ?? Object.keys(model.values), model.values, model.ranges);

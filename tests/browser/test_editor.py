@@ -132,6 +132,31 @@ def test_a_slider_range_that_is_not_a_range_is_undone_and_said(
     assert page.get_attribute(".bp-var[data-var=z] .bp-var-slider", "min") == "-10"
 
 
+def test_a_bad_link_with_nothing_computed_yet_marks_nothing_stale(
+    page: Page, live_server: str
+) -> None:
+    open_app(page, permalink(live_server, BAD, LECTURE_VALUES), state="error")
+    assert "is-stale" not in (page.get_attribute("#app", "class") or "")
+    note = "getComputedStyle(document.querySelector('#gradcheck-title'), '::after').content"
+    assert page.evaluate(note) == "none"
+
+
+def test_an_empty_field_put_back_by_an_answer_takes_its_message_along(
+    page: Page, live_server: str
+) -> None:
+    open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
+    page.fill(".bp-var[data-var=x] .bp-var-value", "")
+    assert page.locator(".bp-error.is-shown").count() == 1
+    page.locator(".bp-var[data-var=z] .bp-var-slider").focus()
+    page.keyboard.press("End")  # z = 5: an answer arrives, computed with x = 1
+    page.wait_for_function(
+        "() => document.querySelector('.bp-stub .bp-value').textContent === '15'"
+    )
+    wait_for_state(page, "ready")
+    assert page.input_value(".bp-var[data-var=x] .bp-var-value") == "1"
+    assert page.locator(".bp-error.is-shown").count() == 0
+
+
 def test_typing_a_new_variable_adds_its_field(page: Page, live_server: str) -> None:
     open_app(page, permalink(live_server, LECTURE, LECTURE_VALUES))
     page.fill(".bp-expr-input", "(x+y)*max(y,z) + w*q")

@@ -275,6 +275,20 @@ def test_a_gradient_only_constants_receive_is_explained_not_reported(
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [("x^0.5", {"x": -1.0}), ("max(x, 0/0)", {"x": 1.0}), ("(x-3)^2 + 1/y", {"x": 1.0, "y": 0.0})],
+)
+def test_no_note_on_constants_beside_a_report_on_an_input(
+    text: str, values: dict[str, float]
+) -> None:
+    """Where an input's gradient (or a value) is not finite, the report says so; a note that
+    every input is unaffected would contradict it."""
+    result = run(text, values)
+    assert result.non_finite
+    assert not any("No input depends on it" in w for w in result.warnings)
+
+
 def test_gradient_check_does_not_flag_non_finite_numbers() -> None:
     result = run("log(x)", {"x": 0.0})
     assert result.gradient_check is not None

@@ -85,7 +85,7 @@ def test_routing_derivatives_are_typeset_as_sympy_differentiates_them(op: str, a
 
 @pytest.mark.parametrize("op", ["max", "min"])
 def test_routing_over_the_most_inputs_computes_and_splits_ties(op: str) -> None:
-    """32 inputs, settings.max_args: compiled on the spot by the first request that has them."""
+    """32 inputs, settings.max_args, which the app compiles at start-up (warm_up)."""
     gate = compile_gate(op, 32)
     args = [float(i % 5) for i in range(32)]  # 4.0 six times, 0.0 seven times
     best = max(args) if op == "max" else min(args)

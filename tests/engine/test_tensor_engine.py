@@ -278,9 +278,18 @@ def test_an_elementwise_jacobian_keeps_its_zeros_beside_an_infinite_local() -> N
     assert local[1] == pytest.approx(4 * np.log(2.0))
 
 
-def test_elementwise_jacobians_are_the_unit_vectors_vjps_where_all_is_finite() -> None:
-    values = {"A": RNG.normal(size=(2, 3)), "v": RNG.normal(size=3), "s": 0.7}
-    result = run("sum(tanh(A * v + s) * max(A, v, s))", lists(values))
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("sum(tanh(A * v + s) * max(A, v, s))", {"A": (2, 3), "v": (3,), "s": ()}),
+        ("sum(C * R + exp(max(C, R)))", {"C": (3, 1), "R": (1, 4)}),  # both broadcast
+    ],
+)
+def test_elementwise_jacobians_are_the_unit_vectors_vjps_where_all_is_finite(
+    text: str, values: dict[str, tuple[int, ...]]
+) -> None:
+    drawn = {name: RNG.normal(size=shape) for name, shape in values.items()}
+    result = run(text, lists(drawn))
     checked = 0
     for node in result.graph.nodes:
         gate = node.gate
@@ -416,6 +425,12 @@ def test_a_gradient_only_a_constant_receives_is_explained_entry_by_entry() -> No
         "with respect to the constant 2 is nan at entry (0,). No input depends on it, so every "
         "input's gradient is unaffected."
     ]
+
+
+def test_no_note_on_constants_beside_a_report_on_an_input_entry() -> None:
+    result = run("sum(x^0.5)", {"x": [-1.0, 4.0]})  # x's own gradient is nan in entry 0
+    assert result.non_finite
+    assert not any("No input depends on it" in w for w in result.warnings)
 
 
 def test_gradient_check_per_entry() -> None:

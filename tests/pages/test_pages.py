@@ -158,6 +158,8 @@ def test_embed_title_takes_the_apis_name_for_the_expression(client: TestClient) 
     assert "<title>Backprop Explorer: x*x</title>" in client.get("/embed?expression=x*x&x=3").text
     both = client.get("/embed?expr=2*expression&expression=4").text
     assert "<title>Backprop Explorer: 2*expression</title>" in both
+    empty = client.get("/embed?expr=&expression=x*x").text  # expr is there, though empty
+    assert "<title>Backprop Explorer: x*x</title>" not in empty
 
 
 def test_embed_links_back_to_the_page_without_its_own_keys(client: TestClient) -> None:

@@ -12,6 +12,8 @@ from tests.browser.conftest import screenshot
 from tests.browser.helpers import (
     LECTURE,
     LECTURE_VALUES,
+    NEURON,
+    NEURON_VALUES,
     graph_json,
     is_visible_text,
     node_id,
@@ -58,6 +60,16 @@ def test_forward_then_backward_in_the_right_order(page: Page, live_server: str) 
     assert captions[6].startswith("Backward 1 of 6: start at f")
     assert "3 × 1 = 3 to y, 3 × 0 = 0 to z" in captions[7]  # b routes its gradient to y
     assert "y collects 2 + 3 = 5" in captions[10]  # the fan-out sums
+
+
+def test_a_constants_backward_step_says_it_is_a_constant(page: Page, live_server: str) -> None:
+    """Not "∂f/∂1", which reads as a derivative by the number one."""
+    open_app(page, permalink(live_server, NEURON, NEURON_VALUES, step=29))
+    page.click("button[data-action=forward]")  # the last step: the numerator 1 of 1 / (…)
+    assert page.inner_text(".bp-caption") == (
+        "Backward 15 of 15: the constant 1 receives 0.7311; no input depends on a constant, "
+        "so it goes no further."
+    )
 
 
 def test_max_gate_inspector_shows_upstream_times_local(

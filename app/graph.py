@@ -10,6 +10,7 @@ vectors and matrices alike.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,6 +93,47 @@ class Lookalike:
         return f"'{name} (…)' is {name} times a bracket: did you mean {self.function}(…)?"
 
 
+# Letters of other scripts that look like Latin ones, as text pasted from elsewhere brings
+# them: Cyrillic (х, а, е, о, р, с, у, …) and Greek capitals and omicron. Greek small letters
+# such as α and ν stay names of their own.
+_TO_LATIN = str.maketrans(
+    "\u0430\u0435\u043e\u0440\u0441\u0443\u0445\u0456\u0458\u0455\u04bb\u0501\u051b\u051d"
+    "\u0410\u0412\u0415\u041a\u041c\u041d\u041e\u0420\u0421\u0422\u0425\u0406\u0408\u0405"
+    "\u03bf\u039f\u0391\u0392\u0395\u0396\u0397\u0399\u039a\u039c\u039d\u03a1\u03a4\u03a5\u03a7",
+    "aeopcyxijshdqwABEKMHOPCTXIJSoOABEZHIKMNPTYX",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Homoglyph:
+    """A variable whose name looks Latin but has letters of another script (х, Cyrillic, for
+    x): a variable of its own, which a learner would not guess."""
+
+    latin: str  # the name it looks like
+    position: int  # where it was first typed
+
+    @staticmethod
+    def of(name: str, position: int) -> Homoglyph | None:
+        latin = name.translate(_TO_LATIN)
+        return Homoglyph(latin, position) if latin != name and latin.isascii() else None
+
+    def note(self, name: str) -> str:
+        """The warning that goes with every answer for the expression."""
+        return (
+            f"{name} at column {self.position} is not {self.latin}: {self._letters(name)}, so "
+            "it is a variable of its own."
+        )
+
+    def hint(self, name: str) -> str:
+        """Added to an error's sentence."""
+        return f"{name} is not the Latin {self.latin}: {self._letters(name)}"
+
+    @staticmethod
+    def _letters(name: str) -> str:
+        others = dict.fromkeys(c for c in name if not c.isascii())
+        return ", ".join(f"{c} is U+{ord(c):04X} {unicodedata.name(c, '?')}" for c in others)
+
+
 @dataclass(slots=True)
 class Graph:
     text: str
@@ -102,7 +144,7 @@ class Graph:
     first_edge: list[int] = field(default_factory=list)  # per node, its first incoming edge
     requires_grad: list[bool] = field(default_factory=list)  # depends on some input
     tensor_ops: bool = False  # uses a gate that only exists for arrays (@, .T, sum, …)
-    lookalikes: dict[str, Lookalike] = field(default_factory=dict)  # by variable name
+    lookalikes: dict[str, Lookalike | Homoglyph] = field(default_factory=dict)  # by variable
     # What serialisers derive from the structure alone, kept here because parsed graphs are
     # cached and reused with new values.
     memo: dict[str, Any] = field(default_factory=dict)

@@ -32,7 +32,7 @@ from app.clock import Clock
 from app.config import Settings
 from app.errors import ParseError, TooLarge, UnknownName
 from app.gates import CONSTANTS, FUNCTION_NAMES, GATES_BY_OP, POWER, PRODUCT, SUM, UNARY
-from app.graph import INPUT, Graph, GraphBuilder, Lookalike
+from app.graph import INPUT, Graph, GraphBuilder, Homoglyph, Lookalike
 
 _TOKEN = re.compile(
     r"(?P<space>\s+)"
@@ -215,7 +215,7 @@ class Parser:
         self.spans: list[tuple[int, int]] = []
         self.frames: list[Frame] = []
         self.depth = 0
-        self.lookalikes: dict[str, Lookalike] = {}
+        self.lookalikes: dict[str, Lookalike | Homoglyph] = {}
 
     def parse(self, clock: Clock | None = None) -> Graph:
         expect_operand = True
@@ -303,6 +303,10 @@ class Parser:
             self._push(self.builder.constant(value, name, latex, span), span)
         else:
             self._push(self.builder.variable(name, at), span)
+            if not name.isascii() and name not in self.lookalikes:
+                homoglyph = Homoglyph.of(name, at)
+                if homoglyph is not None:
+                    self.lookalikes[name] = homoglyph
 
     def _push(self, operand: int, span: tuple[int, int]) -> None:
         self.operands.append(operand)
@@ -313,6 +317,9 @@ class Parser:
         self._push(self.builder.gate(op, inputs, at, span), span)
 
     def _unknown_function(self, name: str, at: int) -> str:
+        homoglyph = Homoglyph.of(name, at)
+        if homoglyph is not None and homoglyph.latin in FUNCTION_NAMES:  # ехр, pasted
+            return f"Unknown function {name!r} at column {at}: {homoglyph.hint(name)}."
         close = get_close_matches(name, FUNCTION_NAMES, n=1, cutoff=0.75)
         guess = f"did you mean {close[0]}? Known" if close else "known"
         known = ", ".join(sorted(FUNCTION_NAMES))

@@ -166,6 +166,25 @@ def test_a_misspelt_function_before_a_bracket_is_answered_with_a_hint(client: Te
     assert detail["message"].endswith(hint)  # the shape error, whose cause the slip is
 
 
+def test_a_name_that_only_looks_latin_is_answered_with_a_hint(client: TestClient) -> None:
+    """х (U+0445, pasted from a Cyrillic text) is not x: the missing value says so, and an
+    answer that has both says it too."""
+    detail = client.post(
+        "/api/v1/graph", json={"expression": "\u0445 + 1", "values": {"x": 1}}
+    ).json()["detail"]
+    assert detail["message"] == (
+        "No value was given for \u0445 (\u0445 is not the Latin x: \u0445 is U+0445 CYRILLIC "
+        "SMALL LETTER HA)."
+    )
+    both = {"expression": "\u0445 * x", "values": {"x": 2, "\u0445": 3}}
+    data = client.post("/api/v1/graph", json=both).json()
+    assert data["value"] == 6.0 and data["gradients"] == {"\u0445": 2.0, "x": 3.0}
+    assert data["warnings"] == [
+        "\u0445 at column 0 is not x: \u0445 is U+0445 CYRILLIC SMALL LETTER HA, so it is a "
+        "variable of its own."
+    ]
+
+
 def test_a_request_without_options_gets_the_documented_defaults(client: TestClient) -> None:
     """Without options the numeric check runs with h = 1e-4 (the schema's default), the same
     as with the defaults given: (2.0001³ - 1.9999³) / 0.0002 = 12.00000001."""

@@ -114,6 +114,12 @@ def test_intermediates_are_named_like_the_lecture() -> None:
         ("2 + bar(x)", UnknownName, 4, "bar"),
         ("tanhh(x)", UnknownName, 0, "'tanhh' at column 0; did you mean tanh? Known functions"),
         ("x!", ParseError, 1, "Factorial"),
+        (
+            "2*\u0435\u0445\u0440(x)",
+            UnknownName,
+            2,
+            "is not the Latin exp: \u0435 is U+0435 CYRILLIC",
+        ),
         ("2 \u2212 x", ParseError, 2, "typeset minus sign: type - instead"),  # pasted from notes
         ("2\u00d7x", ParseError, 1, "typeset times sign: type * instead"),
         ("a\u00b7b", ParseError, 1, "typeset times sign: type * instead"),
@@ -303,3 +309,14 @@ def test_a_variable_that_looks_like_a_function_before_a_bracket_is_noted(
             parse(text, SETTINGS)
         return
     assert parse(text, SETTINGS).lookalikes == lookalikes
+
+
+def test_a_name_with_letters_that_only_look_latin_is_noted() -> None:
+    """х (Cyrillic) beside x makes two variables that look the same; α and мама are names."""
+    graph = parse("\u0445 * x + \u03b1 + \u043c\u0430\u043c\u0430", SETTINGS)
+    assert list(graph.variables) == ["\u0445", "x", "\u03b1", "\u043c\u0430\u043c\u0430"]
+    assert list(graph.lookalikes) == ["\u0445"]
+    assert graph.lookalikes["\u0445"].note("\u0445") == (
+        "\u0445 at column 0 is not x: \u0445 is U+0445 CYRILLIC SMALL LETTER HA, so it is a "
+        "variable of its own."
+    )

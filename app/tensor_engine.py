@@ -273,10 +273,10 @@ def _at(where: tuple[int, ...]) -> str:
 
 def _non_finite(result: TensorEvaluation) -> list[NonFinite]:
     finite = [bool(np.isfinite(v).all()) for v in result.values]
+    forward_origin = _forward_origin(result, finite)
     if all(bool(np.isfinite(d).all()) for d in result.downstream):
-        forward_origin = _forward_origin(result, finite)
         return [forward_origin] if forward_origin else []  # the backward scans would find none
-    found = [f for f in (_forward_origin(result, finite), _backward_origin(result)) if f]
+    found = [f for f in (forward_origin, _backward_origin(result)) if f]
     if not found:  # as in the scalar engine: only what reaches no input
         unused = _backward_origin(result, to_inputs=False)
         if unused is not None:

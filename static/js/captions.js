@@ -30,15 +30,13 @@ const bracketNegative = (text) => (text.startsWith("−") ? `(${text})` : text);
 function backwardSentence(index, node) {
   const out = index.out.get(node.id);
   const outName = index.output.name;
+  // "∂f/∂1" would read as a derivative by the number one: a constant's step says what it is
+  // (each typed constant is a node of its own, used once).
+  if (node.kind === "constant") return `the constant ${node.name} receives ${n(node.grad)}; no input depends on a constant, so it goes no further.`;
   let start;
   if (node.id === index.output.id) start = `start at ${node.name}: ∂${outName}/∂${node.name} = 1`;
   else if (out.length > 1) start = `${node.name} collects ${sum(out.map((e) => n(e.downstream)))} = ${n(node.grad)}`;
   else start = `∂${outName}/∂${node.name} = ${n(node.grad)}`;
-  // "∂f/∂1" would read as a derivative by the number one: a constant's step says what it is.
-  if (node.kind === "constant") {
-    const received = out.length > 1 ? start.slice(node.name.length + 1) : `receives ${n(node.grad)}`;
-    return `the constant ${node.name} ${received}; no input depends on a constant, so it goes no further.`;
-  }
   const sends = index.into.get(node.id).map((edge) => {
     const source = index.nodes.get(edge.source).name;
     if (isArrayEdge(edge)) return `${n(edge.downstream)} to ${source}`;
